@@ -1,0 +1,140 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/labstack/echo/v4"
+
+	"signet/models"
+	"signet/views/sender"
+)
+
+// dummyHash makes a login for an unknown email cost as much as one for a known email.
+var dummyHash, _ = argon2id.CreateHash("signet-timing-equaliser", argon2id.DefaultParams)
+
+func currentUser(c echo.Context) *models.User {
+	u, _ := c.Get("user").(*models.User)
+	return u
+}
+
+// LoadUser puts the logged-in sender (if any) in the context.
+func (h *Handler) LoadUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if id := h.Sessions.GetString(c.Request().Context(), sessUserID); id != "" {
+			if u, err := h.Store.UserByID(c.Request().Context(), id); err == nil {
+				c.Set("user", u)
+			}
+		}
+		return next(c)
+	}
+}
+
+// RequireUser sends visitors to the login page.
+func (h *Handler) RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentUser(c) == nil {
+			return redirect(c, "/login")
+		}
+		return next(c)
+	}
+}
+
+// Home sends senders to their documents and visitors to the login page.
+func (h *Handler) Home(c echo.Context) error {
+	if currentUser(c) != nil {
+		return redirect(c, "/documents")
+	}
+	return redirect(c, "/login")
+}
+
+// SignupForm shows the sign-up page.
+func (h *Handler) SignupForm(c echo.Context) error {
+	return Render(c, http.StatusOK, sender.Signup(h.Page(c, "Sign up", ""), sender.AuthForm{}))
+}
+
+// Signup creates an account and its organization, then logs in.
+func (h *Handler) Signup(c echo.Context) error {
+	f := sender.AuthForm{Name: strings.TrimSpace(c.FormValue("name")), Organization: strings.TrimSpace(c.FormValue("organization")),
+		Email: strings.ToLower(strings.TrimSpace(c.FormValue("email"))), Errors: map[string]string{}}
+	password := c.FormValue("password")
+	if f.Name == "" || utf8.RuneCountInString(f.Name) > 200 {
+		f.Errors["name"] = "Enter your name (at most 200 characters)."
+	}
+	if utf8.RuneCountInString(f.Organization) > 200 {
+		f.Errors["organization"] = "The organization name can be at most 200 characters."
+	}
+	if !ValidEmail(f.Email) {
+		f.Errors["email"] = "Enter a valid email address, like name@example.com."
+	}
+	if n := utf8.RuneCountInString(password); n < 10 || n > 256 {
+		f.Errors["password"] = "Choose a password of at least 10 characters."
+	}
+	if len(f.Errors) > 0 {
+		return Render(c, http.StatusUnprocessableEntity, sender.Signup(h.Page(c, "Sign up", ""), f))
+	}
+	hash, err := argon2id.CreateHash(password, argon2id.DefaultParams)
+	if err != nil {
+		return err
+	}
+	u := &models.User{Email: f.Email, Name: f.Name, PasswordHash: hash}
+	err = h.Store.CreateUserWithOrganization(c.Request().Context(), firstNonEmpty(f.Organization, f.Name), u)
+	if errors.Is(err, models.ErrConflict) {
+		f.Errors["email"] = "An account with this email already exists. Log in instead."
+		return Render(c, http.StatusUnprocessableEntity, sender.Signup(h.Page(c, "Sign up", ""), f))
+	}
+	if err != nil {
+		return err
+	}
+	return h.startSession(c, u.ID, "Welcome to Signet! Upload a PDF to send it for signature.", "/documents/new")
+}
+
+// LoginForm shows the log-in page.
+func (h *Handler) LoginForm(c echo.Context) error {
+	if currentUser(c) != nil {
+		return redirect(c, "/documents")
+	}
+	return Render(c, http.StatusOK, sender.Login(h.Page(c, "Log in", ""), sender.AuthForm{}))
+}
+
+// Login checks the password (argon2id) and starts a fresh session.
+func (h *Handler) Login(c echo.Context) error {
+	email, password := c.FormValue("email"), c.FormValue("password")
+	u, err := h.Store.UserByEmail(c.Request().Context(), email)
+	if err != nil && !models.IsNotFound(err) {
+		return err
+	}
+	hash := dummyHash
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok, cerr := argon2id.ComparePasswordAndHash(password, hash)
+	if u == nil || cerr != nil || !ok {
+		f := sender.AuthForm{Email: email, Errors: map[string]string{"form": "The email or password is not right."}}
+		return Render(c, http.StatusUnauthorized, sender.Login(h.Page(c, "Log in", ""), f))
+	}
+	return h.startSession(c, u.ID, "", "/documents")
+}
+
+func (h *Handler) startSession(c echo.Context, userID, flash, to string) error {
+	ctx := c.Request().Context()
+	if err := h.Sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	h.Sessions.Put(ctx, sessUserID, userID)
+	if flash != "" {
+		h.flash(c, flash)
+	}
+	return redirect(c, to)
+}
+
+// Logout ends the session.
+func (h *Handler) Logout(c echo.Context) error {
+	if err := h.Sessions.Destroy(c.Request().Context()); err != nil {
+		return err
+	}
+	return redirect(c, "/login")
+}

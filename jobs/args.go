@@ -1,0 +1,32 @@
+// Package jobs holds the River client, its queues and the argument types of Signet's background jobs.
+package jobs
+
+// Messages carried by EmailArgs.
+const (
+	EmailInvitation      = "invitation"
+	EmailCode            = "code"
+	EmailCompletedSigner = "completed_signer"
+	EmailCompletedSender = "completed_sender"
+	EmailDeclined        = "declined"
+)
+
+// EmailArgs asks for one email about a document to be built and delivered.
+type EmailArgs struct {
+	Message     string `json:"message"`
+	DocumentID  string `json:"document_id"`
+	RecipientID string `json:"recipient_id,omitempty"`
+	UserID      string `json:"user_id,omitempty"`
+	// SealedCode is the OTP encrypted with the server key: the jobs table never holds a plain code.
+	SealedCode []byte `json:"sealed_code,omitempty"`
+}
+
+// Kind names the job for River.
+func (EmailArgs) Kind() string { return "email" }
+
+// FinalizeArgs asks for a fully signed document to be stamped, given its audit page and stored.
+type FinalizeArgs struct {
+	DocumentID string `json:"document_id"`
+}
+
+// Kind names the job for River.
+func (FinalizeArgs) Kind() string { return "finalize" }

@@ -1,0 +1,215 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"gorm.io/gorm"
+)
+
+// Options tunes the queue; zero values take the defaults.
+type Options struct {
+	PollInterval time.Duration // how often idle workers look for new jobs
+	MaxWorkers   int
+	Logger       *slog.Logger
+	PostgresURL  string // set when db is PostgreSQL: River gets its own pgx pool for working jobs
+}
+
+// Queue runs River on the same database as the rest of Signet, so a job is enqueued in the
+// same transaction as the state change it follows from.
+type Queue struct {
+	db       *gorm.DB
+	insertTx func(ctx context.Context, tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error
+	start    func(ctx context.Context) error
+	stop     func(ctx context.Context) error
+	migrate  func(ctx context.Context) error
+	pool     *pgxpool.Pool
+}
+
+// New builds the River client for db with the given workers (nil workers: insert-only).
+func New(ctx context.Context, db *gorm.DB, workers *river.Workers, opt Options) (*Queue, error) {
+	if opt.PollInterval == 0 {
+		opt.PollInterval = 250 * time.Millisecond
+	}
+	if opt.MaxWorkers == 0 {
+		opt.MaxWorkers = 10
+	}
+	cfg := &river.Config{
+		FetchPollInterval: opt.PollInterval,
+		FetchCooldown:     min(opt.PollInterval, 100*time.Millisecond),
+		Logger:            opt.Logger,
+		JobTimeout:        2 * time.Minute,
+		MaxAttempts:       12,
+	}
+	if workers != nil {
+		cfg.Workers = workers
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.MaxWorkers}}
+	}
+	q := &Queue{db: db}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	if db.Dialector.Name() == "postgres" {
+		pool, err := pgxpool.New(ctx, opt.PostgresURL)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: unable to open pgx pool: %w", err)
+		}
+		driver := riverpgxv5.New(pool)
+		client, err := river.NewClient(driver, cfg)
+		if err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("jobs: unable to create river client: %w", err)
+		}
+		q.pool = pool
+		q.start, q.stop = client.Start, client.Stop
+		q.insertTx = func(ctx context.Context, tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error {
+			ptx, ok := tx.Statement.ConnPool.(*pgxConnTx)
+			if !ok {
+				return errors.New("jobs: InsertTx needs a transaction started by Queue.Transact")
+			}
+			_, err := client.InsertTx(ctx, ptx.tx, args, opts)
+			return err
+		}
+		q.migrate = func(ctx context.Context) error {
+			m, err := rivermigrate.New(driver, nil)
+			if err != nil {
+				return err
+			}
+			_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+			return err
+		}
+		return q, nil
+	}
+	driver := riversqlite.New(sqlDB)
+	client, err := river.NewClient(driver, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: unable to create river client: %w", err)
+	}
+	q.start, q.stop = client.Start, client.Stop
+	q.insertTx = func(ctx context.Context, tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error {
+		stx, ok := tx.Statement.ConnPool.(*sql.Tx)
+		if !ok {
+			return errors.New("jobs: InsertTx needs a transaction started by Queue.Transact")
+		}
+		_, err := client.InsertTx(ctx, stx, args, opts)
+		return err
+	}
+	q.migrate = func(ctx context.Context) error {
+		m, err := rivermigrate.New(driver, nil)
+		if err != nil {
+			return err
+		}
+		_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		return err
+	}
+	return q, nil
+}
+
+// Migrate creates or upgrades River's tables.
+func (q *Queue) Migrate(ctx context.Context) error {
+	if err := q.migrate(ctx); err != nil {
+		return fmt.Errorf("jobs: river migration failed: %w", err)
+	}
+	return nil
+}
+
+// Start begins working jobs in the background.
+func (q *Queue) Start(ctx context.Context) error {
+	if err := q.start(ctx); err != nil {
+		return fmt.Errorf("jobs: unable to start river: %w", err)
+	}
+	return nil
+}
+
+// Stop waits for running jobs to finish (bounded by ctx) and releases the pool.
+func (q *Queue) Stop(ctx context.Context) error {
+	err := q.stop(ctx)
+	if q.pool != nil {
+		q.pool.Close()
+	}
+	return err
+}
+
+// Enqueue inserts a job inside tx, a transaction started by Transact.
+func (q *Queue) Enqueue(ctx context.Context, tx *gorm.DB, args river.JobArgs) error {
+	if err := q.insertTx(ctx, tx, args, nil); err != nil {
+		return fmt.Errorf("jobs: unable to enqueue %s: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// Transact runs fn in one database transaction in which Enqueue may be called.
+func (q *Queue) Transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if q.db.Dialector.Name() != "postgres" {
+		return q.db.WithContext(ctx).Transaction(fn)
+	}
+	return transactPostgres(ctx, q.db, fn)
+}
+
+// transactPostgres begins a pgx transaction on one pooled connection and lets GORM use that
+// same connection, so River's pgx insert and GORM's writes commit or roll back together.
+func transactPostgres(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) (err error) {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return fmt.Errorf("jobs: %w", err)
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("jobs: unable to get connection: %w", err)
+	}
+	defer conn.Close()
+	var ptx pgx.Tx
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("jobs: unexpected driver connection %T", dc)
+		}
+		var err error
+		ptx, err = c.Conn().Begin(ctx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("jobs: unable to begin transaction: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = ptx.Rollback(context.WithoutCancel(ctx))
+		}
+		if r := recover(); r != nil {
+			panic(r)
+		}
+	}()
+	tx := db.Session(&gorm.Session{NewDB: true, SkipDefaultTransaction: true, Context: ctx})
+	tx.Statement.ConnPool = &pgxConnTx{Conn: conn, tx: ptx}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := ptx.Commit(ctx); err != nil {
+		return fmt.Errorf("jobs: unable to commit: %w", err)
+	}
+	committed = true
+	return nil
+}
+
+// pgxConnTx is the connection GORM sees inside transactPostgres; it reports itself as a
+// transaction so GORM uses savepoints for nested transactions instead of a second BEGIN.
+type pgxConnTx struct {
+	*sql.Conn
+	tx pgx.Tx
+}
+
+func (p *pgxConnTx) Commit() error   { return errors.New("jobs: commit is managed by Queue.Transact") }
+func (p *pgxConnTx) Rollback() error { return errors.New("jobs: rollback is managed by Queue.Transact") }

@@ -1,0 +1,30 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// migrations are append-only: never edit one that has shipped, add a new one.
+var migrations = []*gormigrate.Migration{
+	{
+		ID: "202611230001_initial",
+		Migrate: func(tx *gorm.DB) error {
+			return tx.AutoMigrate(&Organization{}, &User{}, &APIKey{}, &Document{}, &Recipient{}, &Challenge{}, &AuditEvent{}, &DevMessage{})
+		},
+		Rollback: func(tx *gorm.DB) error {
+			return tx.Migrator().DropTable("dev_messages", "audit_events", "challenges", "recipients", "documents", "api_keys", "users", "organizations")
+		},
+	},
+}
+
+// Migrate brings the schema up to date; it runs on SQLite and PostgreSQL alike.
+func Migrate(db *gorm.DB) error {
+	m := gormigrate.New(db, gormigrate.DefaultOptions, migrations)
+	if err := m.Migrate(); err != nil {
+		return fmt.Errorf("models: migration failed: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// CreateUserWithOrganization creates a new organization and its owner in one transaction.
+func (s *Store) CreateUserWithOrganization(ctx context.Context, orgName string, u *User) error {
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	return s.ctx(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&User{}).Where("email = ?", u.Email).Count(&n).Error; err != nil {
+			return fmt.Errorf("models: unable to check email: %w", err)
+		}
+		if n > 0 {
+			return fmt.Errorf("models: email already registered: %w", ErrConflict)
+		}
+		org := Organization{ID: NewID(), Name: orgName}
+		if err := tx.Create(&org).Error; err != nil {
+			return fmt.Errorf("models: unable to create organization: %w", err)
+		}
+		u.ID, u.OrganizationID, u.Role = NewID(), org.ID, RoleOwner
+		if err := tx.Create(u).Error; err != nil {
+			return fmt.Errorf("models: unable to create user: %w", err)
+		}
+		u.Organization = org
+		return nil
+	})
+}
+
+// UserByEmail finds a sender by email, with the organization loaded.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	err := s.ctx(ctx).Preload("Organization").Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: unable to fetch user: %w", notFound(err))
+	}
+	return &u, nil
+}
+
+// UserByID finds a sender by id, with the organization loaded.
+func (s *Store) UserByID(ctx context.Context, id string) (*User, error) {
+	var u User
+	if err := s.ctx(ctx).Preload("Organization").First(&u, "id = ?", id).Error; err != nil {
+		return nil, fmt.Errorf("models: unable to fetch user: %w", notFound(err))
+	}
+	return &u, nil
+}
+
+// IsNotFound reports whether err means the row does not exist (or is not visible).
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -1,0 +1,75 @@
+package notify
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// compose turns a Message into a go-mail Msg; header values pass through headerSafe
+// even though go-mail encodes them, because a caller may build Messages by hand.
+func (s *SMTPMailer) compose(m Message) (*gomail.Msg, error) {
+	if m.To == "" {
+		return nil, errors.New("message has no recipient")
+	}
+	if m.Text == "" && m.HTML == "" {
+		return nil, errors.New("message has no body")
+	}
+	msg := gomail.NewMsg()
+	msg.FromMailAddress(s.from)
+	if err := msg.AddToFormat(headerSafe(m.ToName), m.To); err != nil {
+		return nil, fmt.Errorf("recipient %q: %w", m.To, err)
+	}
+	if m.ReplyTo != "" {
+		if err := msg.ReplyToFormat(headerSafe(m.ReplyToName), m.ReplyTo); err != nil {
+			return nil, fmt.Errorf("reply-to %q: %w", m.ReplyTo, err)
+		}
+	}
+	msg.Subject(headerSafe(m.Subject))
+	msg.SetMessageIDWithValue(newMessageID(s.from))
+	msg.SetDate()
+	msg.SetUserAgent("Signet")
+	// Transactional mail: ask servers not to answer it with vacation replies.
+	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
+	msg.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
+	setBody(msg, m)
+	for _, a := range m.Attachments {
+		if err := attach(msg, a); err != nil {
+			return nil, err
+		}
+	}
+	return msg, nil
+}
+
+// setBody writes text/plain first and text/html as its alternative, so clients that
+// render HTML pick it and the rest fall back to text.
+func setBody(msg *gomail.Msg, m Message) {
+	switch {
+	case m.Text == "":
+		msg.SetBodyString(gomail.TypeTextHTML, m.HTML)
+	case m.HTML == "":
+		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	default:
+		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+}
+
+// attach adds one file; the name loses path separators and control characters.
+func attach(msg *gomail.Msg, a Attachment) error {
+	name := headerSafe(strings.NewReplacer("/", "_", "\\", "_").Replace(a.Name))
+	if name == "" {
+		name = "attachment"
+	}
+	ct := a.ContentType
+	if ct == "" {
+		ct = string(gomail.TypeAppOctetStream)
+	}
+	if err := msg.AttachReader(name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(headerSafe(ct)))); err != nil {
+		return fmt.Errorf("attachment %q: %w", name, err)
+	}
+	return nil
+}

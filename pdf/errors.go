@@ -1,0 +1,12 @@
+package pdf
+
+import "errors"
+
+// Typed errors let handlers map intake failures to clear 4xx messages with errors.Is.
+var (
+	ErrEmpty     = errors.New("the file is empty")
+	ErrNotPDF    = errors.New("the file is not a PDF")
+	ErrEncrypted = errors.New("the PDF is password-protected; upload an unencrypted copy")
+	ErrInvalid   = errors.New("the PDF is damaged or cannot be read")
+	ErrTooLarge  = errors.New("the file is too large")
+)

@@ -1,0 +1,76 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+)
+
+// Letter is the audit page size when the document's own last page is not a sensible portrait page.
+const letterW, letterH = 612.0, 792.0
+
+// Finalize stamps every signer into a signature block, appends the audit trail and returns the new PDF.
+// It reads the original once into a pdfcpu context, edits the model and writes once (bench fact 1).
+func Finalize(ctx context.Context, original []byte, signers []Signer, audit Audit) (out []byte, err error) {
+	defer recoverInto(&err, "finalize")
+	if len(original) == 0 {
+		return nil, fmt.Errorf("pdf: finalize: %w", ErrEmpty)
+	}
+	pctx, err := load(ctx, original, newConf())
+	if err != nil {
+		return nil, fmt.Errorf("pdf: finalize: %w", err)
+	}
+	xt := pctx.XRefTable
+	fr, err := coreFonts(xt)
+	if err != nil {
+		return nil, err
+	}
+	placedSigners, err := embedSignatures(xt, signers)
+	if err != nil {
+		return nil, fmt.Errorf("pdf: finalize: %w", err)
+	}
+	_, _, inh, err := xt.PageDict(pctx.PageCount, false)
+	if err != nil {
+		return nil, fmt.Errorf("pdf: finalize: last page: %w", err)
+	}
+	last, err := pageGeom(inh)
+	if err != nil {
+		return nil, fmt.Errorf("pdf: finalize: last page: %w", err)
+	}
+	w, h := newPageSize(last)
+
+	var extra []*canvas
+	switch {
+	case len(placedSigners) == 0:
+	case fitsOnPage(last.w, last.h, len(placedSigners)):
+		if err := stampLastPage(pctx, placedSigners, fr); err != nil {
+			return nil, err
+		}
+	default:
+		extra = signaturePages(placedSigners, w, h, audit.Title)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("pdf: finalize: %w", err)
+	}
+	for _, c := range append(extra, auditPages(audit, w, h)...) {
+		if err := appendPage(pctx, w, h, c, fr); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(original) + 64<<10)
+	if err := api.WriteContext(pctx, &buf); err != nil {
+		return nil, fmt.Errorf("pdf: finalize: write: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// newPageSize reuses the last page's size for added pages when it is a normal portrait page (A4 stays A4), else Letter.
+func newPageSize(g geom) (float64, float64) {
+	if g.w >= 400 && g.w <= 1200 && g.h >= g.w && g.h <= 1700 {
+		return g.w, g.h
+	}
+	return letterW, letterH
+}

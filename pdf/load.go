@@ -1,0 +1,78 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/validate"
+)
+
+// load parses and validates data into a pdfcpu context, classifying every failure as ErrEncrypted or ErrInvalid.
+func load(ctx context.Context, data []byte, conf *model.Configuration) (pctx *model.Context, err error) {
+	defer recoverInto(&err, "read")
+	pctx, err = pdfcpu.ReadWithContext(ctx, bytes.NewReader(data), conf)
+	if err != nil {
+		if isEncryptionError(err) {
+			return nil, fmt.Errorf("pdf: read: %w: %w", ErrEncrypted, err)
+		}
+		return nil, fmt.Errorf("pdf: read: %w: %w", ErrInvalid, err)
+	}
+	// A PDF with only an owner password opens without one, but we still refuse it: it cannot be sealed as-is.
+	if pctx.Encrypt != nil {
+		return nil, fmt.Errorf("pdf: read: %w", ErrEncrypted)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("pdf: read: %w", err)
+	}
+	if err := validate.XRefTable(pctx); err != nil {
+		return nil, fmt.Errorf("pdf: validate: %w: %w", ErrInvalid, err)
+	}
+	if pctx.PageCount < 1 {
+		return nil, fmt.Errorf("pdf: validate: %w: the document has no pages", ErrInvalid)
+	}
+	// Relaxed validation lets some broken page trees through; Finalize stamps the last page, so it must resolve now.
+	_, _, inh, err := pctx.PageDict(pctx.PageCount, false)
+	if err == nil {
+		_, err = pageGeom(inh)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pdf: validate: %w: last page: %w", ErrInvalid, err)
+	}
+	fixSize(pctx.XRefTable)
+	return pctx, nil
+}
+
+// fixSize raises the trailer /Size above every object: relaxed-mode repairs can insert objects beyond it,
+// and pdfcpu numbers new objects from Size, so our images would silently overwrite a repaired page.
+func fixSize(xt *model.XRefTable) {
+	maxNr := 0
+	for nr := range xt.Table {
+		maxNr = max(maxNr, nr)
+	}
+	if xt.Size == nil || *xt.Size <= maxNr {
+		size := maxNr + 1
+		xt.Size = &size
+	}
+}
+
+// isEncryptionError recognises pdfcpu's password and unsupported-encryption failures, some of which are not sentinels.
+func isEncryptionError(err error) bool {
+	if errors.Is(err, pdfcpu.ErrWrongPassword) || errors.Is(err, pdfcpu.ErrEncrypted) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "encryption setup") || strings.Contains(msg, "encryption dictionary")
+}
+
+// recoverInto turns a panic from pdfcpu or our own code into an ErrInvalid-wrapped error so hostile input cannot crash the server.
+func recoverInto(err *error, op string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("pdf: %s: %w: recovered panic: %v\n%s", op, ErrInvalid, r, debug.Stack())
+	}
+}

@@ -1,0 +1,64 @@
+// Package signing is Signet's domain: documents move through their states here and nowhere else.
+package signing
+
+import (
+	"log/slog"
+	"time"
+
+	"signet/jobs"
+	"signet/models"
+	"signet/notify"
+	"signet/otp"
+	"signet/pdf"
+	"signet/storage"
+)
+
+// Service decides what may happen next to a document and records every change in the audit trail.
+type Service struct {
+	store   *models.Store
+	queue   *jobs.Queue
+	blobs   storage.Blobs
+	mailer  notify.Mailer
+	hasher  *otp.Hasher
+	keys    *Keys
+	policy  otp.Policy
+	limits  pdf.Limits
+	baseURL string
+	logger  *slog.Logger
+	now     func() time.Time
+}
+
+// Deps are what the Service is built from.
+type Deps struct {
+	Store     *models.Store
+	Queue     *jobs.Queue
+	Blobs     storage.Blobs
+	Mailer    notify.Mailer
+	SecretKey []byte
+	Policy    otp.Policy
+	Limits    pdf.Limits
+	BaseURL   string
+	Logger    *slog.Logger
+	Now       func() time.Time // tests move the clock; nil means time.Now
+}
+
+// New builds the Service.
+func New(d Deps) *Service {
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{
+		store: d.Store, queue: d.Queue, blobs: d.Blobs, mailer: d.Mailer,
+		hasher: otp.NewHasher(d.SecretKey), keys: NewKeys(d.SecretKey),
+		policy: d.Policy, limits: d.Limits, baseURL: d.BaseURL, logger: d.Logger, now: now,
+	}
+}
+
+func (s *Service) clock() time.Time { return s.now().UTC() }
+
+// Policy returns the OTP policy in force, for pages that explain it.
+func (s *Service) Policy() otp.Policy { return s.policy }
+
+// Store exposes read access for handlers that display rows.
+func (s *Service) Store() *models.Store { return s.store }

@@ -1,0 +1,227 @@
+// Package web assembles Signet: it builds every dependency from the Config and serves the routes.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"signet/config"
+	"signet/handlers"
+	"signet/jobs"
+	"signet/models"
+	"signet/notify"
+	"signet/otp"
+	"signet/pdf"
+	"signet/signing"
+	"signet/storage"
+)
+
+// Options are the few things tests change that are not configuration.
+type Options struct {
+	Logger       *slog.Logger
+	Now          func() time.Time
+	Policy       *otp.Policy
+	PollInterval time.Duration
+}
+
+// App is a fully assembled Signet.
+type App struct {
+	Config   config.Config
+	Echo     *echo.Echo
+	Handler  http.Handler
+	DB       *gorm.DB
+	Store    *models.Store
+	Queue    *jobs.Queue
+	Signing  *signing.Service
+	Sessions *scs.SessionManager
+	Logger   *slog.Logger
+	Blobs    storage.Blobs
+	DevMail  bool
+	closers  []func()
+}
+
+// New builds the app: database (migrated), blobs, mail, queue, sessions and routes.
+func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error) {
+	logger := opt.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	a = &App{Config: cfg, Logger: logger}
+	defer func() {
+		if err != nil {
+			a.Close(context.Background())
+		}
+	}()
+	driver, dsn := cfg.DSN()
+	if a.DB, err = models.Open(driver, dsn); err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() {
+		if sqlDB, err := a.DB.DB(); err == nil {
+			sqlDB.Close()
+		}
+	})
+	if err = models.Migrate(a.DB); err != nil {
+		return nil, err
+	}
+	a.Store = models.NewStore(a.DB)
+	secret, err := loadSecret(cfg.SecretKey, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if a.Blobs, err = storage.Open(cfg.StorageURL, cfg.DataDir); err != nil {
+		return nil, err
+	}
+	mailer, err := a.newMailer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	if a.Queue, err = jobs.New(ctx, a.DB, workers, jobs.Options{PollInterval: opt.PollInterval, Logger: quietRiver(logger), PostgresURL: dsnIfPostgres(driver, dsn)}); err != nil {
+		return nil, err
+	}
+	if err = a.Queue.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	policy := otp.DefaultPolicy()
+	policy.Validity = cfg.OTPValidity
+	if opt.Policy != nil {
+		policy = *opt.Policy
+	}
+	limits := pdf.DefaultLimits()
+	limits.MaxBytes = cfg.MaxUploadBytes
+	a.Signing = signing.New(signing.Deps{Store: a.Store, Queue: a.Queue, Blobs: a.Blobs, Mailer: mailer, SecretKey: secret,
+		Policy: policy, Limits: limits, BaseURL: cfg.BaseURLTrimmed(), Logger: logger, Now: opt.Now})
+	a.Signing.RegisterWorkers(workers)
+	sessions, closeSessions, err := newSessions(a.DB, cfg.RedisURL, cfg.Secure(), cfg.SessionIdle, cfg.SessionMaxAge)
+	if err != nil {
+		return nil, err
+	}
+	a.Sessions = sessions
+	a.closers = append(a.closers, closeSessions)
+	h := &handlers.Handler{Signing: a.Signing, Store: a.Store, Sessions: sessions, Blobs: a.Blobs, Logger: logger,
+		DevMailbox: a.DevMail, MaxUploadBytes: cfg.MaxUploadBytes}
+	a.Echo = a.newEcho(h)
+	a.Handler = sessions.LoadAndSave(a.Echo)
+	return a, nil
+}
+
+func dsnIfPostgres(driver, dsn string) string {
+	if driver == "postgres" {
+		return dsn
+	}
+	return ""
+}
+
+// newMailer delivers over SMTP when configured, otherwise keeps mail in the dev mailbox.
+func (a *App) newMailer(cfg config.Config) (notify.Mailer, error) {
+	if cfg.SMTPURL != "" {
+		m, err := notify.NewSMTPMailer(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+		return m, nil
+	}
+	a.DevMail = true
+	a.Logger.Warn("SIGNET_SMTP_URL is not set: email is NOT delivered; messages are kept in the dev mailbox at /dev/mailbox")
+	return notify.NewDevMailbox(mailboxStore{a.Store}, a.Logger), nil
+}
+
+// mailboxStore lets the dev mailbox keep messages in Signet's database.
+type mailboxStore struct{ store *models.Store }
+
+func (m mailboxStore) SaveDevMessage(ctx context.Context, s notify.StoredMessage) error {
+	return m.store.CreateDevMessage(ctx, &models.DevMessage{OrganizationID: s.OrganizationID, To: s.To, Subject: s.Subject,
+		Text: s.Text, HTML: s.HTML, Link: s.Link, CreatedAt: s.CreatedAt})
+}
+
+func (a *App) newEcho(h *handlers.Handler) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(a.Logger)
+	e.IPExtractor = echo.ExtractIPDirect()
+	if a.Config.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	bodyLimit := fmt.Sprintf("%dK", (a.Config.MaxUploadBytes*4/3)/1024+1024)
+	e.Use(requestLog(a.Logger), middleware.Recover(), securityHeaders(a.Config.Secure()),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: bodyLimit}),
+		middleware.CSRFWithConfig(middleware.CSRFConfig{
+			Skipper:     func(c echo.Context) bool { return isAPI(c) },
+			TokenLookup: "form:_csrf,header:X-CSRF-Token", CookieName: "signet_csrf", CookiePath: "/",
+			CookieHTTPOnly: true, CookieSecure: a.Config.Secure(), CookieSameSite: http.SameSiteLaxMode,
+			ErrorHandler: func(err error, c echo.Context) error {
+				return echo.NewHTTPError(http.StatusForbidden, "This form has expired or was sent from another site. Go back, reload the page and try again.")
+			},
+		}),
+		h.LoadUser)
+	for _, r := range Routes(h, a.DB) {
+		e.Add(r.Method, r.Path, r.Handler, r.Middleware...)
+	}
+	return e
+}
+
+// Start begins working background jobs.
+func (a *App) Start(ctx context.Context) error { return a.Queue.Start(ctx) }
+
+// Close stops jobs and releases every resource, in reverse order of creation.
+func (a *App) Close(ctx context.Context) {
+	if a.Queue != nil {
+		stopCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_ = a.Queue.Stop(stopCtx)
+		cancel()
+	}
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+// Serve listens until ctx is cancelled, then shuts down gracefully.
+func (a *App) Serve(ctx context.Context) error {
+	srv := &http.Server{Addr: a.Config.Addr, Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	a.Logger.Info("Signet is listening", "addr", a.Config.Addr, "url", a.Config.BaseURL)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("web: server stopped: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	return nil
+}
+
+// quietRiver keeps River's routine logs out of the way while keeping its warnings.
+func quietRiver(l *slog.Logger) *slog.Logger {
+	return slog.New(levelFilter{l.Handler(), slog.LevelWarn})
+}
+
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= f.min && f.Handler.Enabled(ctx, l)
+}
+
+func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFilter{f.Handler.WithAttrs(a), f.min}
+}
+
+func (f levelFilter) WithGroup(n string) slog.Handler { return levelFilter{f.Handler.WithGroup(n), f.min} }

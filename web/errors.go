@@ -1,0 +1,56 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"signet/handlers"
+	"signet/views"
+	"signet/views/layouts"
+)
+
+// errorHandler is the one place that turns errors into responses: JSON under /api/, pages elsewhere.
+func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		e := handlers.Classify(err)
+		if e.Status >= 500 {
+			logger.Error("request failed", "route", c.Path(), "method", c.Request().Method, "err", err)
+		}
+		var werr error
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			werr = c.JSON(e.Status, map[string]any{"error": e})
+		} else if c.Request().Method == http.MethodHead {
+			werr = c.NoContent(e.Status)
+		} else {
+			werr = handlers.Render(c, e.Status, views.Error(layouts.Page{Title: heading(e.Status), CSRF: handlers.CSRFToken(c)}, e.Status, heading(e.Status), e.Message))
+		}
+		if werr != nil {
+			logger.Error("unable to write error response", "err", werr)
+		}
+	}
+}
+
+func heading(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "Page not found"
+	case http.StatusForbidden:
+		return "Not allowed"
+	case http.StatusConflict:
+		return "That cannot be done now"
+	case http.StatusRequestEntityTooLarge:
+		return "Too large"
+	case http.StatusTooManyRequests:
+		return "Please wait a moment"
+	}
+	if status >= 500 {
+		return "Something went wrong"
+	}
+	return "That did not work"
+}
