@@ -35,7 +35,11 @@ func pdfMessage(err error) string {
 		if errors.Is(err, e) {
 			msg := e.Error()
 			if errors.Is(err, pdf.ErrTooLarge) {
+				// keep the limit the wrapping error adds, but not the "pdf: inspect: " plumbing before it
 				msg = err.Error()
+				if i := strings.Index(msg, pdf.ErrTooLarge.Error()); i > 0 {
+					msg = msg[i:]
+				}
 			}
 			return strings.ToUpper(msg[:1]) + msg[1:] + endDot(msg)
 		}

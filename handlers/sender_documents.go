@@ -74,7 +74,7 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 	}
 	data, name, err := h.readUpload(c)
 	if err != nil {
-		f.Errors["file"] = err.Error()
+		f.Errors["file"] = pdfMessage(err)
 	}
 	in.PDF, in.FileName = data, name
 	if verr := in.Validate(); verr != nil {
@@ -103,6 +103,11 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 		h.flash(c, fmt.Sprintf("“%s” was sent for signature.", doc.Title))
 	} else {
 		h.flash(c, fmt.Sprintf("“%s” was saved as a draft.", doc.Title))
+	}
+	if c.Request().Header.Get("X-Requested-With") == "XMLHttpRequest" {
+		// the upload script navigates itself, so the flash survives for the real page load
+		c.Response().Header().Set("HX-Redirect", "/documents/"+doc.ID)
+		return c.NoContent(http.StatusNoContent)
 	}
 	return redirect(c, "/documents/"+doc.ID)
 }

@@ -167,6 +167,9 @@ func (a *App) newEcho(h *handlers.Handler) *echo.Echo {
 		h.LoadUser)
 	for _, r := range Routes(h, a.DB) {
 		e.Add(r.Method, r.Path, r.Handler, r.Middleware...)
+		if r.Method == http.MethodGet { // link checkers and monitors send HEAD
+			e.Add(http.MethodHead, r.Path, r.Handler, r.Middleware...)
+		}
 	}
 	return e
 }

@@ -136,7 +136,7 @@ class Viewer {
       label.textContent = `Page ${i} of ${n}`;
       figure.append(box, label);
       list.append(figure);
-      this.pages.push({ num: i, figure, box, page: i === 1 ? firstPage : null, base: null, canvas: null, task: null, key: "", visible: false });
+      this.pages.push({ num: i, figure, box, page: i === 1 ? firstPage : null, base: null, canvas: null, task: null, key: "", pendingKey: "", visible: false });
     }
 
     this.el.replaceChildren(list);
@@ -220,6 +220,7 @@ class Viewer {
       const dpr = window.devicePixelRatio || 1;
       const key = `${width}@${dpr}`;
       if (p.key === key && p.canvas) return;
+      if (p.task && p.pendingKey === key) return; // already rendering this size
 
       const cssScale = width / p.base.width;
       const cssHeight = p.base.height * cssScale;
@@ -238,6 +239,7 @@ class Viewer {
       if (p.task) p.task.cancel();
       const task = p.page.render({ canvas, viewport });
       p.task = task;
+      p.pendingKey = key;
       try {
         await task.promise;
       } catch (err) {

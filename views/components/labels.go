@@ -44,3 +44,16 @@ func VerificationLabel(v string) string {
 func EventLabel(e string) string {
 	return StatusLabel(strings.ReplaceAll(e, "_", " "))
 }
+
+// EventClass colours a timeline entry by what happened.
+func EventClass(e string) string {
+	switch e {
+	case "signed", "document_completed", "identity_verified":
+		return "is-success"
+	case "declined", "code_failed":
+		return "is-danger"
+	case "link_opened", "code_sent":
+		return "is-muted"
+	}
+	return ""
+}

@@ -1,0 +1,39 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"testing"
+
+	"signet/internal/testapp"
+)
+
+// BenchmarkLandingPage measures GET /s/{token} (link lookup, document load, page render)
+// through the whole stack on SQLite; requests/s is reported as a metric.
+func BenchmarkLandingPage(b *testing.B) {
+	app := testapp.New(b)
+	sender := app.NewSender("bench@example.com")
+	doc := app.CreateDocument(sender.APIKey, true, "jane@example.com")
+	link := doc.Recipients[0].Link
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	get := func() {
+		res, err := client.Get(link)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatalf("status %d", res.StatusCode)
+		}
+	}
+	get() // the first request records "opened"; the rest are read-only
+	b.ResetTimer()
+	b.SetParallelism(4)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			get()
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
