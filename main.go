@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
 
@@ -120,6 +121,7 @@ func userCommand(cfg config.Config, args []string, stdout io.Writer) error {
 		return errors.New("usage: signet user create --email E --password P [--name N]")
 	}
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stdout)
 	email, password, name := fs.String("email", "", "email"), fs.String("password", "", "password"), fs.String("name", "", "name")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -127,8 +129,8 @@ func userCommand(cfg config.Config, args []string, stdout io.Writer) error {
 	if !handlers.ValidEmail(strings.ToLower(strings.TrimSpace(*email))) {
 		return errors.New("--email must be a valid email address")
 	}
-	if len(*password) < 10 {
-		return errors.New("--password must have at least 10 characters")
+	if n := utf8.RuneCountInString(*password); n < 10 || n > 256 {
+		return errors.New("--password must have 10 to 256 characters")
 	}
 	store, closeDB, err := openStore(cfg)
 	if err != nil {
@@ -156,6 +158,7 @@ func apikeyCommand(cfg config.Config, args []string, stdout io.Writer) error {
 		return errors.New("usage: signet apikey create --email E [--name N]")
 	}
 	fs := flag.NewFlagSet("apikey create", flag.ContinueOnError)
+	fs.SetOutput(stdout)
 	email, name := fs.String("email", "", "email of the user who owns the key"), fs.String("name", "CLI key", "name")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

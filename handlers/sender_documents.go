@@ -60,7 +60,7 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 	u := currentUser(c)
 	f := sender.NewDocumentForm{Title: c.FormValue("title"), Message: c.FormValue("message"), Errors: map[string]string{}}
 	in := signing.CreateInput{OrganizationID: u.OrganizationID, UserID: u.ID, Title: f.Title, Message: f.Message,
-		Send: c.FormValue("action") != "draft", Actor: actor(c, u.Name+" <"+u.Email+">")}
+		Send: c.FormValue("intent") != "draft", Actor: actor(c, u.Name+" <"+u.Email+">")}
 	for i := 0; i < signing.MaxRecipients; i++ {
 		row := sender.RecipientRow{Name: c.FormValue(fieldKey(i, "name")), Email: c.FormValue(fieldKey(i, "email")),
 			Phone: c.FormValue(fieldKey(i, "phone")), Verification: c.FormValue(fieldKey(i, "verification"))}
@@ -110,6 +110,23 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 		return c.NoContent(http.StatusNoContent)
 	}
 	return redirect(c, "/documents/"+doc.ID)
+}
+
+// UploadTooLarge answers an upload refused before any middleware read it: the form again, with the limit.
+func (h *Handler) UploadTooLarge(c echo.Context, csrfCookie string) error {
+	u, err := h.Store.UserByID(c.Request().Context(), h.Sessions.GetString(c.Request().Context(), sessUserID))
+	if err != nil {
+		return err
+	}
+	cookie, err := c.Cookie(csrfCookie)
+	if err != nil {
+		return err
+	}
+	c.Set("user", u)
+	c.Set("csrf", cookie.Value) // the form token is the cookie's value; the CSRF middleware never ran
+	f := sender.NewDocumentForm{Recipients: []sender.RecipientRow{{Order: 1, Verification: models.VerifyEmailOTP}},
+		Errors: map[string]string{"file": fmt.Sprintf("The file is too large: the limit is %d MB.", h.MaxUploadBytes>>20)}}
+	return h.renderNewDocument(c, http.StatusRequestEntityTooLarge, f)
 }
 
 func (h *Handler) renderNewDocumentWithRows(c echo.Context, status int, f sender.NewDocumentForm) error {

@@ -204,6 +204,9 @@ func (h *Handler) renderSignError(c echo.Context, doc *models.Document, r *model
 		return err
 	}
 	v.Errors = errs
+	if typed, ok := c.Request().PostForm["typed_name"]; ok { // show what they typed, not the name on file
+		v.TypedName = &typed[0]
+	}
 	return Render(c, http.StatusUnprocessableEntity, signer.Document(h.Page(c, doc.Title, ""), v))
 }
 

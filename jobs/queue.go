@@ -211,5 +211,7 @@ type pgxConnTx struct {
 	tx pgx.Tx
 }
 
-func (p *pgxConnTx) Commit() error   { return errors.New("jobs: commit is managed by Queue.Transact") }
-func (p *pgxConnTx) Rollback() error { return errors.New("jobs: rollback is managed by Queue.Transact") }
+func (p *pgxConnTx) Commit() error { return errors.New("jobs: commit is managed by Queue.Transact") }
+func (p *pgxConnTx) Rollback() error {
+	return errors.New("jobs: rollback is managed by Queue.Transact")
+}

@@ -16,8 +16,8 @@ import (
 type Policy struct {
 	Digits            int
 	Validity          time.Duration
-	MaxAttempts       int           // wrong tries that burn one code
-	LockoutFailures   int           // wrong tries within LockoutWindow that lock the recipient
+	MaxAttempts       int // wrong tries that burn one code
+	LockoutFailures   int // wrong tries within LockoutWindow that lock the recipient
 	LockoutWindow     time.Duration
 	LockoutDuration   time.Duration
 	ResendCooldown    time.Duration

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
 // Letter is the audit page size when the document's own last page is not a sensible portrait page.
@@ -25,7 +27,7 @@ func Finalize(ctx context.Context, original []byte, signers []Signer, audit Audi
 	xt := pctx.XRefTable
 	fr, err := coreFonts(xt)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("pdf: finalize: %w", err)
 	}
 	placedSigners, err := embedSignatures(xt, signers)
 	if err != nil {
@@ -46,7 +48,7 @@ func Finalize(ctx context.Context, original []byte, signers []Signer, audit Audi
 	case len(placedSigners) == 0:
 	case fitsOnPage(last.w, last.h, len(placedSigners)):
 		if err := stampLastPage(pctx, placedSigners, fr); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("pdf: finalize: %w", err)
 		}
 	default:
 		extra = signaturePages(placedSigners, w, h, audit.Title)
@@ -56,15 +58,29 @@ func Finalize(ctx context.Context, original []byte, signers []Signer, audit Audi
 	}
 	for _, c := range append(extra, auditPages(audit, w, h)...) {
 		if err := appendPage(pctx, w, h, c, fr); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("pdf: finalize: %w", err)
 		}
 	}
+	dropStrayLengths(xt)
 	var buf bytes.Buffer
 	buf.Grow(len(original) + 64<<10)
 	if err := api.WriteContext(pctx, &buf); err != nil {
 		return nil, fmt.Errorf("pdf: finalize: write: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// dropStrayLengths removes /Length from plain (non-stream) dictionaries: pdfcpu packs them into object
+// streams but its reader then refuses "object stream contains stream object", so the output would not reopen.
+func dropStrayLengths(xt *model.XRefTable) {
+	for _, e := range xt.Table {
+		if e == nil || e.Free {
+			continue
+		}
+		if d, ok := e.Object.(types.Dict); ok {
+			delete(d, "Length")
+		}
+	}
 }
 
 // newPageSize reuses the last page's size for added pages when it is a normal portrait page (A4 stays A4), else Letter.

@@ -237,3 +237,27 @@ func TestFinalizeRefusesBadInput(t *testing.T) {
 		t.Errorf("cancelled: got %v, want context.Canceled", err)
 	}
 }
+
+// The finalisation job may run several documents at once; outputs must not bleed into each other.
+func TestFinalizeConcurrent(t *testing.T) {
+	in := fixture(t, "in-10.pdf")
+	errs := make(chan error, 4)
+	for i := range 4 {
+		go func() {
+			s := []Signer{{Name: fmt.Sprintf("Parallel %d", i), Email: "p@example.com", TypedName: fmt.Sprintf("Parallel %d", i), SignedAt: signedAt}}
+			out, err := Finalize(context.Background(), in, s, auditFor(in, 2))
+			if err == nil {
+				var text string
+				if text, err = Text(out); err == nil && !strings.Contains(text, fmt.Sprintf("Signed by Parallel %d", i)) {
+					err = fmt.Errorf("output %d lacks its own signer", i)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -34,8 +34,9 @@ func FuzzInspect(f *testing.F) {
 		if err != nil {
 			t.Fatalf("accepted upload cannot be finalized: %v", err)
 		}
-		if n, err := PageCount(out); err != nil || n != info.Pages+1 {
-			t.Fatalf("finalized output: %d pages, %v; want %d", n, err, info.Pages+1)
+		// One audit page, plus a "Signatures" page when the last page is too small for the block.
+		if n, err := PageCount(out); err != nil || n < info.Pages+1 || n > info.Pages+2 {
+			t.Fatalf("finalized output: %d pages, %v; want %d or %d", n, err, info.Pages+1, info.Pages+2)
 		}
 	})
 }

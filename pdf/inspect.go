@@ -73,7 +73,8 @@ func Inspect(ctx context.Context, data []byte, lim Limits) (Info, error) {
 	return Info{Pages: pages, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}, nil
 }
 
-// parseWithTimeout runs pdfcpu in a goroutine so a pathological file costs at most lim.Timeout of the caller's time.
+// parseWithTimeout runs pdfcpu in a goroutine so a pathological file costs the caller at most lim.Timeout;
+// reading stops at the deadline, but pdfcpu's validation cannot be interrupted and finishes in the background.
 func parseWithTimeout(parent context.Context, data []byte, lim Limits) (int, error) {
 	ctx, cancel := context.WithTimeout(parent, lim.Timeout)
 	defer cancel()
@@ -83,12 +84,15 @@ func parseWithTimeout(parent context.Context, data []byte, lim Limits) (int, err
 	}
 	done := make(chan result, 1) // buffered: an abandoned goroutine must still be able to finish
 	go func() {
+		var r result
+		defer func() { done <- r }()
+		defer recoverInto(&r.err, "inspect") // a panic in this goroutine would otherwise kill the process
 		pctx, err := load(ctx, data, intakeConf(lim.MaxBytes))
 		if err != nil {
-			done <- result{err: err}
+			r.err = err
 			return
 		}
-		done <- result{pages: pctx.PageCount}
+		r.pages = pctx.PageCount
 	}()
 	select {
 	case r := <-done:
@@ -98,7 +102,10 @@ func parseWithTimeout(parent context.Context, data []byte, lim Limits) (int, err
 		if r.err != nil && errors.Is(r.err, context.DeadlineExceeded) && !errors.Is(r.err, ErrInvalid) {
 			return 0, fmt.Errorf("pdf: inspect: %w: %w", ErrInvalid, r.err)
 		}
-		return r.pages, r.err
+		if r.err != nil {
+			return 0, fmt.Errorf("pdf: inspect: %w", r.err)
+		}
+		return r.pages, nil
 	case <-ctx.Done():
 		if err := parent.Err(); err != nil {
 			return 0, fmt.Errorf("pdf: inspect: %w", err)

@@ -105,3 +105,16 @@ func TestValidateAndPageCount(t *testing.T) {
 		t.Fatal("fixture is not a PDF")
 	}
 }
+
+func TestRecoverIntoMakesPanicsInvalid(t *testing.T) {
+	err := func() (err error) {
+		defer recoverInto(&err, "test")
+		var m map[string]int
+		m["boom"]++ // a nil-map write panics like a pdfcpu bug would
+		return nil
+	}()
+	var pe *PanicError
+	if !errors.Is(err, ErrInvalid) || !errors.As(err, &pe) || len(pe.Stack) == 0 || pe.Op != "test" {
+		t.Fatalf("got %#v, want a *PanicError wrapping ErrInvalid with a stack", err)
+	}
+}

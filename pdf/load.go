@@ -19,22 +19,22 @@ func load(ctx context.Context, data []byte, conf *model.Configuration) (pctx *mo
 	pctx, err = pdfcpu.ReadWithContext(ctx, bytes.NewReader(data), conf)
 	if err != nil {
 		if isEncryptionError(err) {
-			return nil, fmt.Errorf("pdf: read: %w: %w", ErrEncrypted, err)
+			return nil, fmt.Errorf("read: %w: %w", ErrEncrypted, err)
 		}
-		return nil, fmt.Errorf("pdf: read: %w: %w", ErrInvalid, err)
+		return nil, fmt.Errorf("read: %w: %w", ErrInvalid, err)
 	}
 	// A PDF with only an owner password opens without one, but we still refuse it: it cannot be sealed as-is.
 	if pctx.Encrypt != nil {
-		return nil, fmt.Errorf("pdf: read: %w", ErrEncrypted)
+		return nil, fmt.Errorf("read: %w", ErrEncrypted)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pdf: read: %w", err)
+		return nil, fmt.Errorf("read: %w", err)
 	}
 	if err := validate.XRefTable(pctx); err != nil {
-		return nil, fmt.Errorf("pdf: validate: %w: %w", ErrInvalid, err)
+		return nil, fmt.Errorf("structure: %w: %w", ErrInvalid, err)
 	}
 	if pctx.PageCount < 1 {
-		return nil, fmt.Errorf("pdf: validate: %w: the document has no pages", ErrInvalid)
+		return nil, fmt.Errorf("structure: %w: the document has no pages", ErrInvalid)
 	}
 	// Relaxed validation lets some broken page trees through; Finalize stamps the last page, so it must resolve now.
 	_, _, inh, err := pctx.PageDict(pctx.PageCount, false)
@@ -42,7 +42,7 @@ func load(ctx context.Context, data []byte, conf *model.Configuration) (pctx *mo
 		_, err = pageGeom(inh)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("pdf: validate: %w: last page: %w", ErrInvalid, err)
+		return nil, fmt.Errorf("structure: %w: last page: %w", ErrInvalid, err)
 	}
 	fixSize(pctx.XRefTable)
 	return pctx, nil
@@ -70,9 +70,22 @@ func isEncryptionError(err error) bool {
 	return strings.Contains(msg, "encryption setup") || strings.Contains(msg, "encryption dictionary")
 }
 
-// recoverInto turns a panic from pdfcpu or our own code into an ErrInvalid-wrapped error so hostile input cannot crash the server.
+// PanicError is what a recovered panic becomes; it counts as ErrInvalid and keeps the stack for the caller's log.
+type PanicError struct {
+	Op    string
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("pdf: %s: %v: recovered panic: %v", e.Op, ErrInvalid, e.Value)
+}
+
+func (e *PanicError) Unwrap() error { return ErrInvalid }
+
+// recoverInto turns a panic from pdfcpu or our own code into a *PanicError so hostile input cannot crash the server.
 func recoverInto(err *error, op string) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("pdf: %s: %w: recovered panic: %v\n%s", op, ErrInvalid, r, debug.Stack())
+		*err = &PanicError{Op: op, Value: r, Stack: debug.Stack()}
 	}
 }

@@ -3,7 +3,6 @@ package pdf
 import (
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -22,7 +21,9 @@ func pageGeom(inh *model.InheritedPageAttrs) (geom, error) {
 	if box == nil {
 		box = inh.MediaBox
 	}
-	if box == nil || box.Width() <= 0 || box.Height() <= 0 {
+	// NaN and absurd sizes fail here too, so layout arithmetic never writes "NaN" into a content stream.
+	sane := func(v float64) bool { return v > -1e6 && v < 1e6 }
+	if box == nil || !(box.Width() > 0 && box.Height() > 0) || !sane(box.LL.X) || !sane(box.LL.Y) || !sane(box.UR.X) || !sane(box.UR.Y) {
 		return geom{}, errors.New("page has no usable media box")
 	}
 	x0, y0, bw, bh := box.LL.X, box.LL.Y, box.Width(), box.Height()
@@ -55,11 +56,11 @@ func coreFonts(xt *model.XRefTable) (fontRefs, error) {
 	}
 	r, err := mk("Helvetica")
 	if err != nil {
-		return fontRefs{}, fmt.Errorf("pdf: add font: %w", err)
+		return fontRefs{}, fmt.Errorf("add font: %w", err)
 	}
 	b, err := mk("Helvetica-Bold")
 	if err != nil {
-		return fontRefs{}, fmt.Errorf("pdf: add font: %w", err)
+		return fontRefs{}, fmt.Errorf("add font: %w", err)
 	}
 	return fontRefs{regular: r, bold: b}, nil
 }
@@ -69,15 +70,15 @@ func appendPage(pctx *model.Context, w, h float64, c *canvas, fr fontRefs) error
 	xt := pctx.XRefTable
 	root, err := xt.Pages()
 	if err != nil || root == nil {
-		return fmt.Errorf("pdf: append page: page tree: %w", errors.Join(err, errors.New("missing root")))
+		return fmt.Errorf("append page: page tree: %w", errors.Join(err, errors.New("missing root")))
 	}
 	rootDict, err := xt.DereferenceDict(*root)
 	if err != nil || rootDict == nil {
-		return fmt.Errorf("pdf: append page: page tree root: %w", errors.Join(err, errors.New("missing dict")))
+		return fmt.Errorf("append page: page tree root: %w", errors.Join(err, errors.New("missing dict")))
 	}
-	contents, err := xt.StreamDictIndRef(c.b.Bytes())
+	contents, err := addContent(xt, c.b.Bytes())
 	if err != nil {
-		return fmt.Errorf("pdf: append page: content: %w", err)
+		return fmt.Errorf("append page: content: %w", err)
 	}
 	fonts, xobjects := c.resources(fr)
 	box := types.RectForDim(w, h).Array()
@@ -89,15 +90,15 @@ func appendPage(pctx *model.Context, w, h float64, c *canvas, fr fontRefs) error
 		"CropBox":   box,
 		"Rotate":    types.Integer(0),
 		"Resources": types.Dict{"Font": fonts, "XObject": xobjects},
-		"Contents":  *contents,
+		"Contents":  contents,
 	}
 	ref, err := xt.IndRefForNewObject(page)
 	if err != nil {
-		return fmt.Errorf("pdf: append page: %w", err)
+		return fmt.Errorf("append page: %w", err)
 	}
 	kids, err := xt.DereferenceArray(rootDict["Kids"])
 	if err != nil {
-		return fmt.Errorf("pdf: append page: kids: %w", err)
+		return fmt.Errorf("append page: kids: %w", err)
 	}
 	rootDict["Kids"] = append(slices.Clone(kids), *ref)
 	pctx.PageCount++
@@ -108,21 +109,21 @@ func appendPage(pctx *model.Context, w, h float64, c *canvas, fr fontRefs) error
 // overlayPage draws c on top of an existing page without decoding its content: the original streams are wrapped in q … Q.
 func overlayPage(pctx *model.Context, pageDict types.Dict, inherited types.Dict, g geom, c *canvas, fr fontRefs) error {
 	xt := pctx.XRefTable
-	open, err := xt.StreamDictIndRef([]byte("q\n"))
+	open, err := addContent(xt, []byte("q\n"))
 	if err != nil {
-		return fmt.Errorf("pdf: overlay: %w", err)
+		return fmt.Errorf("overlay: %w", err)
 	}
 	m := g.m
 	body := fmt.Sprintf("\nQ\nq %s %s %s %s %s %s cm\n", num(m[0]), num(m[1]), num(m[2]), num(m[3]), num(m[4]), num(m[5]))
-	stamp, err := xt.StreamDictIndRef(append(append([]byte(body), c.b.Bytes()...), "Q\n"...))
+	stamp, err := addContent(xt, append(append([]byte(body), c.b.Bytes()...), "Q\n"...))
 	if err != nil {
-		return fmt.Errorf("pdf: overlay: %w", err)
+		return fmt.Errorf("overlay: %w", err)
 	}
-	contents := types.Array{*open}
+	contents := types.Array{open}
 	if o, found := pageDict.Find("Contents"); found && o != nil {
 		d, err := xt.Dereference(o)
 		if err != nil {
-			return fmt.Errorf("pdf: overlay: contents: %w", err)
+			return fmt.Errorf("overlay: contents: %w", err)
 		}
 		switch d := d.(type) {
 		case types.Array:
@@ -131,7 +132,7 @@ func overlayPage(pctx *model.Context, pageDict types.Dict, inherited types.Dict,
 			contents = append(contents, o)
 		}
 	}
-	pageDict["Contents"] = append(contents, *stamp)
+	pageDict["Contents"] = append(contents, stamp)
 	fonts, xobjects := c.resources(fr)
 	return mergeResources(xt, pageDict, inherited, fonts, xobjects)
 }
@@ -142,7 +143,7 @@ func mergeResources(xt *model.XRefTable, pageDict, inherited types.Dict, fonts, 
 	if o, found := pageDict.Find("Resources"); found && o != nil {
 		d, err := xt.DereferenceDict(o)
 		if err != nil {
-			return fmt.Errorf("pdf: overlay: resources: %w", err)
+			return fmt.Errorf("overlay: resources: %w", err)
 		}
 		base = d
 	}
@@ -155,7 +156,7 @@ func mergeResources(xt *model.XRefTable, pageDict, inherited types.Dict, fonts, 
 		if o, found := res.Find(kind); found && o != nil {
 			d, err := xt.DereferenceDict(o)
 			if err != nil {
-				return fmt.Errorf("pdf: overlay: resources %s: %w", kind, err)
+				return fmt.Errorf("overlay: resources %s: %w", kind, err)
 			}
 			for k, v := range d {
 				sub[k] = v
@@ -205,6 +206,3 @@ func freePrefix(xt *model.XRefTable, pageDict, inherited types.Dict) string {
 		}
 	}
 }
-
-// clamp keeps layout numbers finite and positive when a page has absurd dimensions.
-func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"image"
@@ -26,25 +27,27 @@ type raster struct {
 
 // CheckSignatureImage reports whether b is a PNG that Finalize can stamp; call it when the signer submits.
 func CheckSignatureImage(b []byte) error {
-	_, err := drawnRaster(b)
-	return err
+	if _, err := drawnRaster(b); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	return nil
 }
 
 // drawnRaster decodes a drawn-signature PNG once and trims the empty canvas around the ink.
 func drawnRaster(b []byte) (*raster, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("pdf: signature image: %w", err)
+		return nil, fmt.Errorf("signature image: %w", err)
 	}
 	if format != "png" {
-		return nil, fmt.Errorf("pdf: signature image: %s is not supported, send a PNG", format)
+		return nil, fmt.Errorf("signature image: %s is not supported, send a PNG", format)
 	}
 	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxSignatureSide || cfg.Height > maxSignatureSide || cfg.Width*cfg.Height > maxSignaturePixels {
-		return nil, fmt.Errorf("pdf: signature image: %d×%d pixels is out of range", cfg.Width, cfg.Height)
+		return nil, fmt.Errorf("signature image: %d×%d pixels is out of range", cfg.Width, cfg.Height)
 	}
 	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("pdf: signature image: %w", err)
+		return nil, fmt.Errorf("signature image: %w", err)
 	}
 	nrgba, ok := img.(*image.NRGBA)
 	if !ok {
@@ -84,7 +87,7 @@ func trimNRGBA(img *image.NRGBA) (*raster, error) {
 		}
 	}
 	if maxX < minX {
-		return nil, errors.New("pdf: signature image: it is blank")
+		return nil, errors.New("signature image: it is blank")
 	}
 	const pad = 2
 	r := image.Rect(minX-pad, minY-pad, maxX+pad+1, maxY+pad+1).Intersect(bnd)
@@ -121,14 +124,34 @@ func maskRaster(m *image.Alpha, ink color.NRGBA) *raster {
 }
 
 // xobject writes r as one Flate image with a soft mask; every use on every page references this one object (bench fact 2).
+// Signature pixels are flat colour on transparency, so the fastest deflate level costs little in size.
 func (r *raster) xobject(xt *model.XRefTable) (types.IndirectRef, error) {
-	sd, err := model.CreateFlateImageStreamDict(xt, r.rgb, r.alpha, r.w, r.h, 8, "DeviceRGB")
-	if err != nil {
-		return types.IndirectRef{}, fmt.Errorf("pdf: image xobject: %w", err)
+	img := types.Dict{
+		"Type":             types.Name("XObject"),
+		"Subtype":          types.Name("Image"),
+		"Width":            types.Integer(r.w),
+		"Height":           types.Integer(r.h),
+		"BitsPerComponent": types.Integer(8),
+		"ColorSpace":       types.Name("DeviceRGB"),
+		"Interpolate":      types.Boolean(true),
 	}
-	ref, err := xt.IndRefForNewObject(*sd)
-	if err != nil {
-		return types.IndirectRef{}, fmt.Errorf("pdf: image xobject: %w", err)
+	if r.alpha != nil {
+		mask, err := addStream(xt, types.Dict{
+			"Type":             types.Name("XObject"),
+			"Subtype":          types.Name("Image"),
+			"Width":            types.Integer(r.w),
+			"Height":           types.Integer(r.h),
+			"BitsPerComponent": types.Integer(8),
+			"ColorSpace":       types.Name("DeviceGray"),
+		}, r.alpha, zlib.BestSpeed)
+		if err != nil {
+			return types.IndirectRef{}, fmt.Errorf("image soft mask: %w", err)
+		}
+		img["SMask"] = mask
 	}
-	return *ref, nil
+	ref, err := addStream(xt, img, r.rgb, zlib.BestSpeed)
+	if err != nil {
+		return types.IndirectRef{}, fmt.Errorf("image xobject: %w", err)
+	}
+	return ref, nil
 }

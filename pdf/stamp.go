@@ -18,7 +18,7 @@ type Signer struct {
 	SignedAt    time.Time
 }
 
-// Signature-block geometry in points; two 90-pt rows fit in a page's bottom margin area.
+// Signature-block geometry in points; at most two rows overlay the last page, more signers get a "Signatures" page.
 const (
 	blockMargin       = 36.0
 	boxH              = 92.0
@@ -38,39 +38,41 @@ type placed struct {
 
 // embedSignatures turns every signer's drawn or typed signature into one image XObject, sharing identical images.
 func embedSignatures(xt *model.XRefTable, signers []Signer) ([]placed, error) {
-	byHash := map[[32]byte]placed{}
+	made := map[[32]byte]placed{}
 	out := make([]placed, 0, len(signers))
 	for i, s := range signers {
-		var r *raster
-		var err error
-		var h [32]byte
-		if len(s.Image) > 0 {
-			h = sha256.Sum256(s.Image)
-		} else {
-			h = sha256.Sum256([]byte("typed\x00" + typedText(s)))
+		id := signatureID(s)
+		p, ok := made[id]
+		if !ok {
+			r, err := signatureRaster(s)
+			if err == nil {
+				p.ref, err = r.xobject(xt)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("signer %d (%s): %w", i+1, s.Email, err)
+			}
+			p.key, p.iw, p.ih = strconv.Itoa(len(made)+1), r.w, r.h
+			made[id] = p
 		}
-		if p, ok := byHash[h]; ok {
-			p.Signer = s
-			out = append(out, p)
-			continue
-		}
-		if len(s.Image) > 0 {
-			r, err = drawnRaster(s.Image)
-		} else {
-			r, err = typedRaster(typedText(s))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("pdf: signer %d (%s): %w", i+1, s.Email, err)
-		}
-		ref, err := r.xobject(xt)
-		if err != nil {
-			return nil, fmt.Errorf("pdf: signer %d (%s): %w", i+1, s.Email, err)
-		}
-		p := placed{Signer: s, key: strconv.Itoa(len(byHash) + 1), ref: ref, iw: r.w, ih: r.h}
-		byHash[h] = p
+		p.Signer = s
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// signatureID identifies identical signature images so each is embedded once.
+func signatureID(s Signer) [32]byte {
+	if len(s.Image) > 0 {
+		return sha256.Sum256(s.Image)
+	}
+	return sha256.Sum256([]byte("typed\x00" + typedText(s)))
+}
+
+func signatureRaster(s Signer) (*raster, error) {
+	if len(s.Image) > 0 {
+		return drawnRaster(s.Image)
+	}
+	return typedRaster(typedText(s))
 }
 
 // typedRaster renders a typed signature straight to a raster, skipping the PNG round trip.
@@ -118,7 +120,7 @@ func fitsOnPage(w, h float64, n int) bool {
 
 // drawGrid lays boxes left to right, top to bottom, between left and left+avail, the first row's top edge at top.
 func drawGrid(c *canvas, left, avail, top float64, signers []placed) {
-	cols := gridCols(avail)
+	cols := max(1, gridCols(avail))
 	bw := (avail - float64(cols-1)*boxGap) / float64(cols)
 	for i, s := range signers {
 		col, row := i%cols, i/cols
@@ -162,11 +164,11 @@ func stampLastPage(pctx *model.Context, signers []placed, fr fontRefs) error {
 	xt := pctx.XRefTable
 	pageDict, _, inh, err := xt.PageDict(pctx.PageCount, false)
 	if err != nil {
-		return fmt.Errorf("pdf: stamp: last page: %w", err)
+		return fmt.Errorf("stamp: last page: %w", err)
 	}
 	g, err := pageGeom(inh)
 	if err != nil {
-		return fmt.Errorf("pdf: stamp: last page: %w", err)
+		return fmt.Errorf("stamp: last page: %w", err)
 	}
 	c := newCanvas(freePrefix(xt, pageDict, inh.Resources))
 	avail := g.w - 2*blockMargin

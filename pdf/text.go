@@ -16,7 +16,7 @@ func Text(data []byte) (s string, err error) {
 	defer recoverInto(&err, "text")
 	pctx, err := load(context.Background(), data, newConf())
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("pdf: text: %w", err)
 	}
 	var out strings.Builder
 	for p := 1; p <= pctx.PageCount; p++ {

@@ -38,7 +38,7 @@ var inkColor = color.NRGBA{R: 20, G: 40, B: 120, A: 255}
 func RenderTypedSignature(name string) ([]byte, error) {
 	m, err := typedMask(name)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("pdf: %w", err)
 	}
 	img := image.NewNRGBA(m.Rect)
 	for i, a := range m.Pix {
@@ -48,7 +48,7 @@ func RenderTypedSignature(name string) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {
-		return nil, fmt.Errorf("pdf: typed signature: %w", err)
+		return nil, fmt.Errorf("pdf: typed signature: png: %w", err)
 	}
 	return b.Bytes(), nil
 }
@@ -57,15 +57,15 @@ func RenderTypedSignature(name string) ([]byte, error) {
 func typedMask(name string) (*image.Alpha, error) {
 	f, err := handwriting()
 	if err != nil {
-		return nil, fmt.Errorf("pdf: typed signature: font: %w", err)
+		return nil, fmt.Errorf("typed signature: font: %w", err)
 	}
 	name = printable(f, name)
 	if name == "" {
-		return nil, errors.New("pdf: typed signature: the name is empty")
+		return nil, errors.New("typed signature: the name is empty")
 	}
 	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: typedPixels, DPI: 72, Hinting: font.HintingNone})
 	if err != nil {
-		return nil, fmt.Errorf("pdf: typed signature: face: %w", err)
+		return nil, fmt.Errorf("typed signature: face: %w", err)
 	}
 	defer face.Close()
 	d := &font.Drawer{Face: face, Src: image.Opaque}
@@ -74,7 +74,7 @@ func typedMask(name string) (*image.Alpha, error) {
 	minX, minY := bounds.Min.X.Floor()-pad, bounds.Min.Y.Floor()-pad
 	w, h := bounds.Max.X.Ceil()+pad-minX, bounds.Max.Y.Ceil()+pad-minY
 	if w <= 2*pad || h <= 2*pad {
-		return nil, errors.New("pdf: typed signature: nothing to draw")
+		return nil, errors.New("typed signature: nothing to draw")
 	}
 	img := image.NewAlpha(image.Rect(0, 0, w, h))
 	d.Dst = img

@@ -11,7 +11,7 @@ func Validate(data []byte) error {
 		return fmt.Errorf("pdf: validate: %w", ErrEmpty)
 	}
 	if _, err := load(context.Background(), data, newConf()); err != nil {
-		return err
+		return fmt.Errorf("pdf: validate: %w", err)
 	}
 	return nil
 }
@@ -23,7 +23,7 @@ func PageCount(data []byte) (int, error) {
 	}
 	pctx, err := load(context.Background(), data, newConf())
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("pdf: page count: %w", err)
 	}
 	return pctx.PageCount, nil
 }

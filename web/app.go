@@ -26,6 +26,9 @@ import (
 	"signet/storage"
 )
 
+// csrfCookieName holds the CSRF token the forms must echo back.
+const csrfCookieName = "signet_csrf"
+
 // Options are the few things tests change that are not configuration.
 type Options struct {
 	Logger       *slog.Logger
@@ -148,7 +151,7 @@ func (m mailboxStore) SaveDevMessage(ctx context.Context, s notify.StoredMessage
 func (a *App) newEcho(h *handlers.Handler) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler(a.Logger)
+	e.HTTPErrorHandler = errorHandler(a.Logger, h)
 	e.IPExtractor = echo.ExtractIPDirect()
 	if a.Config.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
@@ -158,7 +161,7 @@ func (a *App) newEcho(h *handlers.Handler) *echo.Echo {
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: bodyLimit}),
 		middleware.CSRFWithConfig(middleware.CSRFConfig{
 			Skipper:     func(c echo.Context) bool { return isAPI(c) },
-			TokenLookup: "form:_csrf,header:X-CSRF-Token", CookieName: "signet_csrf", CookiePath: "/",
+			TokenLookup: "form:_csrf,header:X-CSRF-Token", CookieName: csrfCookieName, CookiePath: "/",
 			CookieHTTPOnly: true, CookieSecure: a.Config.Secure(), CookieSameSite: http.SameSiteLaxMode,
 			ErrorHandler: func(err error, c echo.Context) error {
 				return echo.NewHTTPError(http.StatusForbidden, "This form has expired or was sent from another site. Go back, reload the page and try again.")
@@ -227,4 +230,6 @@ func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
 	return levelFilter{f.Handler.WithAttrs(a), f.min}
 }
 
-func (f levelFilter) WithGroup(n string) slog.Handler { return levelFilter{f.Handler.WithGroup(n), f.min} }
+func (f levelFilter) WithGroup(n string) slog.Handler {
+	return levelFilter{f.Handler.WithGroup(n), f.min}
+}

@@ -13,12 +13,17 @@ import (
 )
 
 // errorHandler is the one place that turns errors into responses: JSON under /api/, pages elsewhere.
-func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
+func errorHandler(logger *slog.Logger, h *handlers.Handler) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
 		e := handlers.Classify(err)
+		if e.Status == http.StatusRequestEntityTooLarge && c.Request().Method == http.MethodPost && c.Request().URL.Path == "/documents" {
+			if werr := h.UploadTooLarge(c, csrfCookieName); werr == nil {
+				return
+			}
+		}
 		if e.Status >= 500 {
 			logger.Error("request failed", "route", c.Path(), "method", c.Request().Method, "err", err)
 		}

@@ -30,11 +30,15 @@ type Route struct {
 
 // Routes is every route Signet serves, in one readable table.
 func Routes(h *handlers.Handler, db *gorm.DB) []Route {
-	pub := func(m, p string, f echo.HandlerFunc) Route { return Route{Method: m, Path: p, Area: AreaPublic, Handler: f} }
+	pub := func(m, p string, f echo.HandlerFunc) Route {
+		return Route{Method: m, Path: p, Area: AreaPublic, Handler: f}
+	}
 	snd := func(m, p string, f echo.HandlerFunc) Route {
 		return Route{Method: m, Path: p, Area: AreaSender, Handler: f, Middleware: []echo.MiddlewareFunc{h.RequireUser}}
 	}
-	sig := func(m, p string, f echo.HandlerFunc) Route { return Route{Method: m, Path: p, Area: AreaSigner, Handler: f} }
+	sig := func(m, p string, f echo.HandlerFunc) Route {
+		return Route{Method: m, Path: p, Area: AreaSigner, Handler: f}
+	}
 	api := func(m, p string, f echo.HandlerFunc) Route {
 		return Route{Method: m, Path: p, Area: AreaAPI, Handler: f, Middleware: []echo.MiddlewareFunc{h.RequireAPIKey}}
 	}

@@ -95,6 +95,9 @@ func New(t testing.TB, opts ...Options) *App {
 	t.Cleanup(func() {
 		a.Server.Close()
 		app.Close(context.Background())
+		if t.Failed() { // what the app logged explains most failures of background jobs
+			t.Logf("app log (warnings and errors):\n%s", a.Logs.Problems())
+		}
 	})
 	return a
 }
@@ -172,6 +175,17 @@ func (l *LogBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
+}
+
+// Problems returns the logged lines at WARN or ERROR level.
+func (l *LogBuffer) Problems() string {
+	var out []string
+	for _, line := range strings.Split(l.String(), "\n") {
+		if strings.Contains(line, "level=WARN") || strings.Contains(line, "level=ERROR") {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // Sprintf is a shorthand used by helpers' failure messages.

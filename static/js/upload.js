@@ -250,7 +250,7 @@ function enhance(form) {
       data = new FormData(form);
       if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     }
-    const action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
+    const action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.getAttribute("action") || location.href;
     const request = new XMLHttpRequest();
     xhr = request;
     request.open("POST", action);

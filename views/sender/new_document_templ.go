@@ -177,7 +177,7 @@ func NewDocument(p layouts.Page, f NewDocumentForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "</template><button type=\"button\" class=\"btn btn-secondary\" data-add-recipient hidden>Add another signer</button><div class=\"form-actions\"><button type=\"submit\" name=\"action\" value=\"send\" class=\"btn btn-primary\" data-testid=\"send\">Upload and send</button> <button type=\"submit\" name=\"action\" value=\"draft\" class=\"btn btn-secondary\">Save as draft</button></div></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "</template><button type=\"button\" class=\"btn btn-secondary\" data-add-recipient hidden>Add another signer</button><div class=\"form-actions\"><button type=\"submit\" name=\"intent\" value=\"send\" class=\"btn btn-primary\" data-testid=\"send\">Upload and send</button> <button type=\"submit\" name=\"intent\" value=\"draft\" class=\"btn btn-secondary\">Save as draft</button></div></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
