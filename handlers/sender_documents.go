@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -180,7 +179,7 @@ func (h *Handler) ShowDocument(c echo.Context) error {
 		return err
 	}
 	v := sender.DocumentView{Doc: doc, Events: events}
-	now := time.Now()
+	now := h.Signing.Now()
 	for _, r := range doc.Recipients {
 		v.Recipients = append(v.Recipients, sender.DocumentRecipient{Recipient: r, SigningURL: h.Signing.SigningURL(r.ID),
 			Locked: r.LockedUntil != nil && r.LockedUntil.After(now)})

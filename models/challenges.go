@@ -6,12 +6,11 @@ import (
 	"time"
 )
 
-// CreateChallenge stores a new code and retires the recipient's older ones.
+// CreateChallenge stores a new code and retires the recipient's older ones (as of c.CreatedAt).
 func (s *Store) CreateChallenge(ctx context.Context, c *Challenge) error {
-	now := time.Now().UTC()
 	err := s.ctx(ctx).Model(&Challenge{}).
 		Where("recipient_id = ? AND consumed_at IS NULL AND superseded_at IS NULL", c.RecipientID).
-		Update("superseded_at", now).Error
+		Update("superseded_at", c.CreatedAt).Error
 	if err != nil {
 		return fmt.Errorf("models: unable to retire old codes: %w", err)
 	}
@@ -19,6 +18,15 @@ func (s *Store) CreateChallenge(ctx context.Context, c *Challenge) error {
 		return fmt.Errorf("models: unable to create code: %w", err)
 	}
 	return nil
+}
+
+// ChallengeByID fetches one code's row.
+func (s *Store) ChallengeByID(ctx context.Context, id string) (*Challenge, error) {
+	var c Challenge
+	if err := s.ctx(ctx).First(&c, "id = ?", id).Error; err != nil {
+		return nil, fmt.Errorf("models: unable to fetch code: %w", notFound(err))
+	}
+	return &c, nil
 }
 
 // ActiveChallenge returns the recipient's newest code that is neither consumed nor superseded.

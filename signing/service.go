@@ -57,6 +57,9 @@ func New(d Deps) *Service {
 
 func (s *Service) clock() time.Time { return s.now().UTC() }
 
+// Now is the service's clock, so pages agree with the rules (tests move it).
+func (s *Service) Now() time.Time { return s.clock() }
+
 // Policy returns the OTP policy in force, for pages that explain it.
 func (s *Service) Policy() otp.Policy { return s.policy }
 

@@ -121,6 +121,14 @@ func (s *Service) VerifyCode(ctx context.Context, token, code string, a Actor) (
 	var won bool
 	err = s.queue.Transact(ctx, func(tx *gorm.DB) error {
 		st := s.store.WithTx(tx)
+		if _, err := st.DocumentForUpdate(ctx, doc.ID); err != nil {
+			return err
+		}
+		if fresh, err := st.RecipientByID(ctx, r.ID); err != nil {
+			return err
+		} else if fresh.LockedUntil != nil && fresh.LockedUntil.After(now) {
+			return &LockedError{Until: *fresh.LockedUntil} // a concurrent wrong code locked them first
+		}
 		var err error
 		if won, err = st.ConsumeChallenge(ctx, c.ID, s.policy.MaxAttempts, now); err != nil || !won {
 			return err
@@ -148,15 +156,28 @@ func (s *Service) recordWrongCode(ctx context.Context, doc *models.Document, r *
 		if _, err := st.DocumentForUpdate(ctx, doc.ID); err != nil {
 			return err
 		}
-		attempts, err := st.AddChallengeAttempt(ctx, c.ID)
-		if err != nil {
-			return err
-		}
+		// re-read under the lock: concurrent wrong codes must not count past the limits
 		fresh, err := st.RecipientByID(ctx, r.ID)
 		if err != nil {
 			return err
 		}
 		now := s.clock()
+		if fresh.LockedUntil != nil && fresh.LockedUntil.After(now) {
+			result = &LockedError{Until: *fresh.LockedUntil}
+			return nil
+		}
+		current, err := st.ChallengeByID(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if current.Attempts >= s.policy.MaxAttempts || current.ConsumedAt != nil || current.SupersededAt != nil {
+			result = &CodeError{Message: "That code is not right, and it can no longer be used. Send a new code."}
+			return nil
+		}
+		attempts, err := st.AddChallengeAttempt(ctx, c.ID)
+		if err != nil {
+			return err
+		}
 		cols := map[string]any{}
 		failures := fresh.FailedAttempts + 1
 		if fresh.FailureWindowStart == nil || now.Sub(*fresh.FailureWindowStart) >= s.policy.LockoutWindow {

@@ -615,8 +615,11 @@ func TestOTPConcurrentWrongCodesBurnTheCode(t *testing.T) {
 			t.Fatalf("concurrent wrong codes: statuses %v, errors %v; want only 422 or 429", statuses, errs)
 		}
 	}
-	if rows := c.challenges(); rows[0].Attempts < 5 {
-		t.Fatalf("%d concurrent wrong codes recorded %d attempts, want at least 5", contenders, rows[0].Attempts)
+	if rows := c.challenges(); rows[0].Attempts != 5 {
+		t.Fatalf("%d concurrent wrong codes recorded %d attempts, want exactly 5 (they burn the code, no more)", contenders, rows[0].Attempts)
+	}
+	if r := c.recipient(); r.FailedAttempts != 5 {
+		t.Fatalf("%d concurrent wrong codes counted %d recipient failures, want 5: failures after the code burnt must not count", contenders, r.FailedAttempts)
 	}
 	res := c.submit(a, code, statusRefused(t, c))
 	if msg := codeMessage(t, res); msg == "" {

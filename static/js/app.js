@@ -17,6 +17,7 @@ const modules = [
   { selector: "[data-signature-pad]", load: () => import("./signature.js") },
   { selector: "form[data-upload]", load: () => import("./upload.js") },
   { selector: "[data-copy]", load: () => import("./copy.js") },
+  { selector: "[data-recipients]", load: () => import("./recipients.js") },
 ];
 
 function contains(root, selector) {
