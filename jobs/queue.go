@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
@@ -82,14 +83,7 @@ func New(ctx context.Context, db *gorm.DB, workers *river.Workers, opt Options) 
 			_, err := client.InsertTx(ctx, ptx.tx, args, opts)
 			return err
 		}
-		q.migrate = func(ctx context.Context) error {
-			m, err := rivermigrate.New(driver, nil)
-			if err != nil {
-				return err
-			}
-			_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
-			return err
-		}
+		q.migrate = migrateUp(driver)
 		return q, nil
 	}
 	driver := riversqlite.New(sqlDB)
@@ -106,7 +100,13 @@ func New(ctx context.Context, db *gorm.DB, workers *river.Workers, opt Options) 
 		_, err := client.InsertTx(ctx, stx, args, opts)
 		return err
 	}
-	q.migrate = func(ctx context.Context) error {
+	q.migrate = migrateUp(driver)
+	return q, nil
+}
+
+// migrateUp applies River's migrations through the given driver.
+func migrateUp[TTx any](driver riverdriver.Driver[TTx]) func(context.Context) error {
+	return func(ctx context.Context) error {
 		m, err := rivermigrate.New(driver, nil)
 		if err != nil {
 			return err
@@ -114,7 +114,6 @@ func New(ctx context.Context, db *gorm.DB, workers *river.Workers, opt Options) 
 		_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
 		return err
 	}
-	return q, nil
 }
 
 // Migrate creates or upgrades River's tables.

@@ -49,23 +49,7 @@ func (s *Service) Sign(ctx context.Context, token string, in SignInput) error {
 	if verr := in.validate(); verr != nil {
 		return verr
 	}
-	doc, r, err := s.ByToken(ctx, token)
-	if err != nil {
-		return err
-	}
-	return s.queue.Transact(ctx, func(tx *gorm.DB) error {
-		st := s.store.WithTx(tx)
-		locked, err := st.DocumentForUpdate(ctx, doc.ID)
-		if err != nil {
-			return err
-		}
-		fresh := findRecipient(locked, r.ID)
-		if err := CanAct(locked, fresh); err != nil {
-			return err
-		}
-		if fresh.Verification != models.VerifyNone && fresh.VerifiedAt == nil {
-			return stateErr("Verify your identity before signing.")
-		}
+	return s.actAsRecipient(ctx, token, "signing", func(tx *gorm.DB, st *models.Store, locked *models.Document, fresh *models.Recipient) error {
 		now := s.clock()
 		cols := map[string]any{"status": models.RecipientSigned, "signed_at": now, "typed_name": in.TypedName,
 			"signature_image": in.ImagePNG, "ip": in.Actor.IP, "user_agent": truncate(in.Actor.UserAgent, 500)}
@@ -77,7 +61,7 @@ func (s *Service) Sign(ctx context.Context, token string, in SignInput) error {
 		if len(in.ImagePNG) > 0 {
 			method = "drawn signature"
 		}
-		if err := s.audit(ctx, st, doc.ID, r.ID, "signed", recipientActor(fresh, in.Actor), "Signed with a "+method); err != nil {
+		if err := s.audit(ctx, st, locked.ID, fresh.ID, "signed", recipientActor(fresh, in.Actor), "Signed with a "+method); err != nil {
 			return err
 		}
 		if locked.Status == models.DocSent {
@@ -88,7 +72,7 @@ func (s *Service) Sign(ctx context.Context, token string, in SignInput) error {
 		if round := nextRound(locked.Recipients); round != 0 {
 			return s.notifyRound(ctx, tx, locked, round)
 		}
-		return s.queue.Enqueue(ctx, tx, jobs.FinalizeArgs{DocumentID: doc.ID})
+		return s.queue.Enqueue(ctx, tx, jobs.FinalizeArgs{DocumentID: locked.ID})
 	})
 }
 
@@ -101,6 +85,23 @@ func (s *Service) Decline(ctx context.Context, token, reason string, a Actor) er
 	if utf8.RuneCountInString(reason) > 2000 {
 		return &ValidationError{Fields: map[string]string{"reason": "The reason can be at most 2000 characters."}}
 	}
+	return s.actAsRecipient(ctx, token, "declining", func(tx *gorm.DB, st *models.Store, locked *models.Document, fresh *models.Recipient) error {
+		now := s.clock()
+		if err := st.UpdateRecipient(ctx, fresh, map[string]any{"status": models.RecipientDeclined, "declined_at": now, "decline_reason": reason, "ip": a.IP, "user_agent": truncate(a.UserAgent, 500)}); err != nil {
+			return err
+		}
+		if err := st.UpdateDocument(ctx, locked, map[string]any{"status": models.DocDeclined}); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, st, locked.ID, fresh.ID, "declined", recipientActor(fresh, a), "Reason: "+reason); err != nil {
+			return err
+		}
+		return s.queue.Enqueue(ctx, tx, jobs.EmailArgs{Message: jobs.EmailDeclined, DocumentID: locked.ID, RecipientID: fresh.ID})
+	})
+}
+
+// actAsRecipient runs fn for a verified recipient whose turn it is, with the document row locked.
+func (s *Service) actAsRecipient(ctx context.Context, token, doing string, fn func(tx *gorm.DB, st *models.Store, doc *models.Document, r *models.Recipient) error) error {
 	doc, r, err := s.ByToken(ctx, token)
 	if err != nil {
 		return err
@@ -116,18 +117,8 @@ func (s *Service) Decline(ctx context.Context, token, reason string, a Actor) er
 			return err
 		}
 		if fresh.Verification != models.VerifyNone && fresh.VerifiedAt == nil {
-			return stateErr("Verify your identity before declining.")
+			return stateErr("Verify your identity before %s.", doing)
 		}
-		now := s.clock()
-		if err := st.UpdateRecipient(ctx, fresh, map[string]any{"status": models.RecipientDeclined, "declined_at": now, "decline_reason": reason, "ip": a.IP, "user_agent": truncate(a.UserAgent, 500)}); err != nil {
-			return err
-		}
-		if err := st.UpdateDocument(ctx, locked, map[string]any{"status": models.DocDeclined}); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, st, doc.ID, r.ID, "declined", recipientActor(fresh, a), "Reason: "+reason); err != nil {
-			return err
-		}
-		return s.queue.Enqueue(ctx, tx, jobs.EmailArgs{Message: jobs.EmailDeclined, DocumentID: doc.ID, RecipientID: r.ID})
+		return fn(tx, st, locked, fresh)
 	})
 }
