@@ -98,7 +98,11 @@ func (h *Handler) SendCode(c echo.Context) error {
 	case err != nil:
 		return linkNotFound(err)
 	}
-	h.flash(c, "We sent you a new code. It is valid for "+minutes(h.Signing.Policy().Validity)+".")
+	_, r, err := h.Signing.ByToken(c.Request().Context(), token)
+	if err != nil {
+		return linkNotFound(err)
+	}
+	h.flash(c, "We emailed a code to "+signing.MaskEmail(r.Email)+". It is valid for "+minutes(h.Signing.Policy().Validity)+".")
 	return redirect(c, "/s/"+token+"/verify")
 }
 
