@@ -23,7 +23,8 @@ var ErrConflict = errors.New("conflict")
 
 // Open connects to SQLite (a file path) or PostgreSQL (a postgres:// URL).
 func Open(driver, dsn string) (*gorm.DB, error) {
-	cfg := &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), NowFunc: func() time.Time { return time.Now().UTC() }}
+	cfg := &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), NowFunc: func() time.Time { return time.Now().UTC() },
+		TranslateError: true} // duplicate keys become gorm.ErrDuplicatedKey on every database
 	var dialector gorm.Dialector
 	switch driver {
 	case "postgres":

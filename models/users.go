@@ -25,7 +25,9 @@ func (s *Store) CreateUserWithOrganization(ctx context.Context, orgName string, 
 			return fmt.Errorf("models: unable to create organization: %w", err)
 		}
 		u.ID, u.OrganizationID, u.Role = NewID(), org.ID, RoleOwner
-		if err := tx.Create(u).Error; err != nil {
+		if err := tx.Create(u).Error; errors.Is(err, gorm.ErrDuplicatedKey) {
+			return fmt.Errorf("models: email already registered: %w", ErrConflict) // a concurrent sign-up won
+		} else if err != nil {
 			return fmt.Errorf("models: unable to create user: %w", err)
 		}
 		u.Organization = org

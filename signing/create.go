@@ -46,7 +46,10 @@ func (in *CreateInput) Validate() *ValidationError {
 	f := map[string]string{}
 	in.Title = strings.TrimSpace(in.Title)
 	if in.Title == "" {
-		in.Title = strings.TrimSuffix(strings.TrimSpace(in.FileName), ".pdf")
+		in.Title = strings.TrimSpace(in.FileName)
+		if strings.HasSuffix(strings.ToLower(in.Title), ".pdf") {
+			in.Title = in.Title[:len(in.Title)-4]
+		}
 	}
 	switch {
 	case in.Title == "":

@@ -190,6 +190,7 @@ func (a *App) Close(ctx context.Context) {
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		a.closers[i]()
 	}
+	a.closers, a.Queue = nil, nil // a second Close is a no-op
 }
 
 // Serve listens until ctx is cancelled, then shuts down gracefully.
