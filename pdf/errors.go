@@ -9,4 +9,5 @@ var (
 	ErrEncrypted = errors.New("the PDF is password-protected; upload an unencrypted copy")
 	ErrInvalid   = errors.New("the PDF is damaged or cannot be read")
 	ErrTooLarge  = errors.New("the file is too large")
+	ErrNotSealed = errors.New("the PDF carries no digital seal")
 )

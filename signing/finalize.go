@@ -51,6 +51,9 @@ func (s *Service) Finalize(ctx context.Context, docID string) error {
 	if err != nil {
 		return fmt.Errorf("signing: finalize: %w", err)
 	}
+	if signed, err = s.sealer.Seal(ctx, signed); err != nil {
+		return fmt.Errorf("signing: finalize: %w", err)
+	}
 	sum := sha256.Sum256(signed)
 	signedSHA := hex.EncodeToString(sum[:])
 	key := "documents/" + doc.ID + "/signed.pdf"

@@ -23,6 +23,7 @@ type Service struct {
 	keys    *Keys
 	policy  otp.Policy
 	limits  pdf.Limits
+	sealer  *pdf.Sealer
 	baseURL string
 	logger  *slog.Logger
 	now     func() time.Time
@@ -37,6 +38,7 @@ type Deps struct {
 	SecretKey []byte
 	Policy    otp.Policy
 	Limits    pdf.Limits
+	Sealer    *pdf.Sealer // seals finished PDFs so later changes are detectable
 	BaseURL   string
 	Logger    *slog.Logger
 	Now       func() time.Time // tests move the clock; nil means time.Now
@@ -51,7 +53,7 @@ func New(d Deps) *Service {
 	return &Service{
 		store: d.Store, queue: d.Queue, blobs: d.Blobs, mailer: d.Mailer,
 		hasher: otp.NewHasher(d.SecretKey), keys: NewKeys(d.SecretKey),
-		policy: d.Policy, limits: d.Limits, baseURL: d.BaseURL, logger: d.Logger, now: now,
+		policy: d.Policy, limits: d.Limits, sealer: d.Sealer, baseURL: d.BaseURL, logger: d.Logger, now: now,
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -101,10 +102,14 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 	if opt.Policy != nil {
 		policy = *opt.Policy
 	}
+	sealer, err := pdf.LoadOrCreateSealer(cfg.DataDir, "Signet document seal ("+baseHost(cfg.BaseURL)+")", pdf.WithSealLocation(cfg.BaseURLTrimmed()))
+	if err != nil {
+		return nil, err
+	}
 	limits := pdf.DefaultLimits()
 	limits.MaxBytes = cfg.MaxUploadBytes
 	a.Signing = signing.New(signing.Deps{Store: a.Store, Queue: a.Queue, Blobs: a.Blobs, Mailer: mailer, SecretKey: secret,
-		Policy: policy, Limits: limits, BaseURL: cfg.BaseURLTrimmed(), Logger: logger, Now: opt.Now})
+		Policy: policy, Limits: limits, Sealer: sealer, BaseURL: cfg.BaseURLTrimmed(), Logger: logger, Now: opt.Now})
 	a.Signing.RegisterWorkers(workers)
 	sessions, closeSessions, err := newSessions(a.DB, cfg.RedisURL, cfg.Secure(), cfg.SessionIdle, cfg.SessionMaxAge)
 	if err != nil {
@@ -117,6 +122,13 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 	a.Echo = a.newEcho(h)
 	a.Handler = sessions.LoadAndSave(a.Echo)
 	return a, nil
+}
+
+func baseHost(baseURL string) string {
+	if u, err := url.Parse(baseURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return baseURL
 }
 
 func dsnIfPostgres(driver, dsn string) string {

@@ -140,6 +140,10 @@ func TestWholeJobThroughTheAPI(t *testing.T) {
 	if n, err := pdf.PageCount(data); err != nil || n != 11 {
 		t.Fatalf("signed PDF has %d pages (%v), want the original's 10 plus 1", n, err)
 	}
+	seal, err := pdf.VerifySeal(data)
+	if err != nil || !seal.Valid || seal.Modified || !strings.Contains(seal.SignerName, "Signet document seal") {
+		t.Fatalf("the signed PDF is not sealed by the portal: %+v, %v", seal, err)
+	}
 	text, err := pdf.Text(data)
 	if err != nil {
 		t.Fatal(err)
