@@ -18,6 +18,7 @@ const modules = [
   { selector: "form[data-upload]", load: () => import("./upload.js") },
   { selector: "[data-copy]", load: () => import("./copy.js") },
   { selector: "[data-recipients]", load: () => import("./recipients.js") },
+  { selector: "[data-scroller]", load: () => import("./scroller.js") },
 ];
 
 function contains(root, selector) {

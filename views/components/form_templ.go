@@ -159,4 +159,20 @@ func StatusBadge(status string) templ.Component {
 	})
 }
 
+// Invalid marks a control aria-invalid="true" when it has an error message: { components.Invalid(msg)... }.
+func Invalid(msg string) templ.Attributes {
+	if msg == "" {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"aria-invalid": "true"}
+}
+
+// Current marks the link to the page being shown: { components.Current(on)... }.
+func Current(on bool) templ.Attributes {
+	if !on {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"aria-current": "page"}
+}
+
 var _ = templruntime.GeneratedTemplate
