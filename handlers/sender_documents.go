@@ -197,6 +197,16 @@ func (h *Handler) SendDocument(c echo.Context) error {
 	return redirect(c, "/documents/"+c.Param("id"))
 }
 
+// CancelDocument withdraws a document that is not finished.
+func (h *Handler) CancelDocument(c echo.Context) error {
+	u := currentUser(c)
+	if err := h.Signing.Cancel(c.Request().Context(), u.OrganizationID, c.Param("id"), c.FormValue("reason"), actor(c, u.Name+" <"+u.Email+">")); err != nil {
+		return err
+	}
+	h.flash(c, "The document was cancelled. Recipients who were invited have been told.")
+	return redirect(c, "/documents/"+c.Param("id"))
+}
+
 // UnlockRecipient clears a recipient's verification lockout.
 func (h *Handler) UnlockRecipient(c echo.Context) error {
 	u := currentUser(c)

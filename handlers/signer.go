@@ -162,6 +162,9 @@ func (h *Handler) SignerPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if doc.Status == models.DocCancelled {
+		return echo.NewHTTPError(http.StatusGone, "The sender cancelled this document.")
+	}
 	return h.servePDF(c, doc.OriginalKey, doc.Title+".pdf")
 }
 

@@ -8,6 +8,7 @@ const (
 	EmailCompletedSigner = "completed_signer"
 	EmailCompletedSender = "completed_sender"
 	EmailDeclined        = "declined"
+	EmailCancelled       = "cancelled"
 )
 
 // EmailArgs asks for one email about a document to be built and delivered.
@@ -18,6 +19,8 @@ type EmailArgs struct {
 	UserID      string `json:"user_id,omitempty"`
 	// SealedCode is the OTP encrypted with the server key: the jobs table never holds a plain code.
 	SealedCode []byte `json:"sealed_code,omitempty"`
+	// Reason is the sender's own words, for cancellation notices.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Kind names the job for River.

@@ -139,6 +139,28 @@ func DeclinedMessage(in Declined) Message {
 	}
 }
 
+// Cancelled tells a recipient that the sender withdrew the document.
+type Cancelled struct {
+	SenderName, OrgName, DocumentTitle, RecipientName, RecipientEmail, Reason string
+}
+
+// CancelledMessage: subject `"<Title>" was cancelled`.
+func CancelledMessage(in Cancelled) Message {
+	from := firstNonEmpty(in.SenderName, in.OrgName, "The sender")
+	subject := quote(in.DocumentTitle) + " was cancelled"
+	v := struct {
+		frame
+		Cancelled
+		From string
+	}{
+		frame:     frame{Subject: subject, Greeting: greeting(in.RecipientName), Org: in.OrgName, Preheader: from + " cancelled this signing request."},
+		Cancelled: in,
+		From:      from,
+	}
+	text, html := render("cancelled", v)
+	return Message{To: in.RecipientEmail, ToName: in.RecipientName, Subject: headerSafe(subject), Text: text, HTML: html}
+}
+
 func greeting(name string) string {
 	if name = strings.TrimSpace(name); name == "" {
 		return "Hello,"

@@ -33,6 +33,7 @@ var templates = map[string]pair{
 	"code":       parsePair("code"),
 	"completed":  parsePair("completed"),
 	"declined":   parsePair("declined"),
+	"cancelled":  parsePair("cancelled"),
 }
 
 func parsePair(name string) pair {

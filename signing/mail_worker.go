@@ -77,6 +77,9 @@ func (s *Service) composeEmail(ctx context.Context, a jobs.EmailArgs) (notify.Me
 	case jobs.EmailDeclined:
 		msg = notify.DeclinedMessage(notify.Declined{SenderName: sender.Name, SenderEmail: sender.Email, DocumentTitle: doc.Title,
 			RecipientName: r.Name, Reason: r.DeclineReason, DocumentURL: s.baseURL + "/documents/" + doc.ID})
+	case jobs.EmailCancelled:
+		msg = notify.CancelledMessage(notify.Cancelled{SenderName: sender.Name, OrgName: org.Name, DocumentTitle: doc.Title,
+			RecipientName: r.Name, RecipientEmail: r.Email, Reason: a.Reason})
 	default:
 		return notify.Message{}, fmt.Errorf("signing: unknown email %q", a.Message)
 	}

@@ -59,6 +59,7 @@ func Routes(h *handlers.Handler, db *gorm.DB) []Route {
 		snd(post, "/documents", h.CreateDocument),
 		snd(get, "/documents/:id", h.ShowDocument),
 		snd(post, "/documents/:id/send", h.SendDocument),
+		snd(post, "/documents/:id/cancel", h.CancelDocument),
 		snd(get, "/documents/:id/original.pdf", h.DownloadOriginal),
 		snd(get, "/documents/:id/signed.pdf", h.DownloadSigned),
 		snd(post, "/documents/:id/recipients/:rid/unlock", h.UnlockRecipient),
