@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -51,5 +50,5 @@ func Classify(err error) *APIError {
 		status := uploadStatus(err)
 		return &APIError{Status: status, Code: APICodeForStatus(status), Message: pdfMessage(err)}
 	}
-	return &APIError{Status: http.StatusInternalServerError, Code: "internal_error", Message: fmt.Sprintf("Something went wrong on our side. Please try again.")}
+	return &APIError{Status: http.StatusInternalServerError, Code: "internal_error", Message: "Something went wrong on our side. Please try again."}
 }
