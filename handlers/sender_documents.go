@@ -207,6 +207,25 @@ func (h *Handler) CancelDocument(c echo.Context) error {
 	return redirect(c, "/documents/"+c.Param("id"))
 }
 
+// RemindRecipient emails the invitation again.
+func (h *Handler) RemindRecipient(c echo.Context) error {
+	u := currentUser(c)
+	err := h.Signing.Remind(c.Request().Context(), u.OrganizationID, c.Param("id"), c.Param("rid"), actor(c, u.Name+" <"+u.Email+">"))
+	var rl *signing.RateLimitError
+	var se *signing.StateError
+	switch {
+	case errors.As(err, &rl):
+		h.Sessions.Put(c.Request().Context(), sessFlashError, rl.Message)
+	case errors.As(err, &se):
+		h.Sessions.Put(c.Request().Context(), sessFlashError, se.Message)
+	case err != nil:
+		return err
+	default:
+		h.flash(c, "A reminder is on its way.")
+	}
+	return redirect(c, "/documents/"+c.Param("id"))
+}
+
 // UnlockRecipient clears a recipient's verification lockout.
 func (h *Handler) UnlockRecipient(c echo.Context) error {
 	u := currentUser(c)

@@ -9,6 +9,7 @@ const (
 	EmailCompletedSender = "completed_sender"
 	EmailDeclined        = "declined"
 	EmailCancelled       = "cancelled"
+	EmailReminder        = "reminder"
 )
 
 // EmailArgs asks for one email about a document to be built and delivered.

@@ -60,3 +60,14 @@ func VerifyAuditChain(events []AuditEvent) error {
 	}
 	return nil
 }
+
+// LastAuditEventAt is when one of the given events last happened to a recipient (zero when never).
+func (s *Store) LastAuditEventAt(ctx context.Context, documentID, recipientID string, events ...string) (time.Time, error) {
+	var e AuditEvent
+	err := s.ctx(ctx).Where("document_id = ? AND recipient_id = ? AND event IN ?", documentID, recipientID, events).
+		Order("seq desc").Limit(1).Find(&e).Error
+	if err != nil {
+		return time.Time{}, fmt.Errorf("models: unable to read audit events: %w", err)
+	}
+	return e.At, nil
+}

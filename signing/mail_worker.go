@@ -51,10 +51,11 @@ func (s *Service) composeEmail(ctx context.Context, a jobs.EmailArgs) (notify.Me
 	}
 	var msg notify.Message
 	switch a.Message {
-	case jobs.EmailInvitation:
+	case jobs.EmailInvitation, jobs.EmailReminder:
 		msg = notify.InvitationMessage(notify.Invitation{
 			SenderName: sender.Name, SenderEmail: sender.Email, OrgName: org.Name, DocumentTitle: doc.Title,
 			Message: doc.Message, RecipientName: r.Name, RecipientEmail: r.Email, SigningURL: s.SigningURL(r.ID), ExpiresAt: doc.ExpiresAt,
+			Reminder: a.Message == jobs.EmailReminder,
 		})
 	case jobs.EmailCode:
 		code, err := s.keys.Open(a.SealedCode)

@@ -64,6 +64,7 @@ func Routes(h *handlers.Handler, db *gorm.DB) []Route {
 		snd(get, "/documents/:id/signed.pdf", h.DownloadSigned),
 		snd(post, "/documents/:id/recipients/:rid/unlock", h.UnlockRecipient),
 		snd(get, "/documents/:id/recipients/:rid/qr.png", h.RecipientQR),
+		snd(post, "/documents/:id/recipients/:rid/remind", h.RemindRecipient),
 		snd(get, "/settings/api-keys", h.APIKeys),
 		snd(post, "/settings/api-keys", h.CreateAPIKey),
 		snd(post, "/settings/api-keys/:id/revoke", h.RevokeAPIKey),
