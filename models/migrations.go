@@ -12,7 +12,7 @@ var migrations = []*gormigrate.Migration{
 	{
 		ID: "202611230001_initial",
 		Migrate: func(tx *gorm.DB) error {
-			return tx.AutoMigrate(&Organization{}, &User{}, &APIKey{}, &Document{}, &Recipient{}, &Challenge{}, &AuditEvent{}, &DevMessage{})
+			return tx.AutoMigrate(&v1Organization{}, &v1User{}, &v1APIKey{}, &v1Document{}, &v1Recipient{}, &v1Challenge{}, &v1AuditEvent{}, &v1DevMessage{})
 		},
 		Rollback: func(tx *gorm.DB) error {
 			return tx.Migrator().DropTable("dev_messages", "audit_events", "challenges", "recipients", "documents", "api_keys", "users", "organizations")
