@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -100,10 +101,26 @@ func (h *Handler) LoginForm(c echo.Context) error {
 	return Render(c, http.StatusOK, sender.Login(h.Page(c, "Log in", ""), sender.AuthForm{}))
 }
 
+// Password guessing is slowed per account and per address; counts live in the database.
+const (
+	loginWindow         = 15 * time.Minute
+	maxFailuresPerEmail = 10
+	maxFailuresPerIP    = 50
+)
+
 // Login checks the password (argon2id) and starts a fresh session.
 func (h *Handler) Login(c echo.Context) error {
-	email, password := c.FormValue("email"), c.FormValue("password")
-	u, err := h.Store.UserByEmail(c.Request().Context(), email)
+	ctx, email, password := c.Request().Context(), c.FormValue("email"), c.FormValue("password")
+	now := h.Signing.Now()
+	byEmail, byIP, err := h.Store.CountLoginFailuresSince(ctx, email, c.RealIP(), now.Add(-loginWindow))
+	if err != nil {
+		return err
+	}
+	if byEmail >= maxFailuresPerEmail || byIP >= maxFailuresPerIP {
+		f := sender.AuthForm{Email: email, Errors: map[string]string{"form": "Too many failed log-ins. Wait 15 minutes, then try again."}}
+		return Render(c, http.StatusTooManyRequests, sender.Login(h.Page(c, "Log in", ""), f))
+	}
+	u, err := h.Store.UserByEmail(ctx, email)
 	if err != nil && !models.IsNotFound(err) {
 		return err
 	}
@@ -113,8 +130,14 @@ func (h *Handler) Login(c echo.Context) error {
 	}
 	ok, cerr := argon2id.ComparePasswordAndHash(password, hash)
 	if u == nil || cerr != nil || !ok {
+		if err := h.Store.RecordLoginFailure(ctx, email, c.RealIP(), now); err != nil {
+			return err
+		}
 		f := sender.AuthForm{Email: email, Errors: map[string]string{"form": "The email or password is not right."}}
 		return Render(c, http.StatusUnauthorized, sender.Login(h.Page(c, "Log in", ""), f))
+	}
+	if err := h.Store.ClearLoginFailures(ctx, u.Email); err != nil {
+		return err
 	}
 	return h.startSession(c, u.ID, "", "/documents")
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
@@ -17,6 +18,19 @@ var migrations = []*gormigrate.Migration{
 		Rollback: func(tx *gorm.DB) error {
 			return tx.Migrator().DropTable("dev_messages", "audit_events", "challenges", "recipients", "documents", "api_keys", "users", "organizations")
 		},
+	},
+	{
+		ID: "202611230002_login_failures",
+		Migrate: func(tx *gorm.DB) error {
+			type loginFailure struct {
+				ID    string    `gorm:"primaryKey;size:36"`
+				Email string    `gorm:"size:320;index;not null"`
+				IP    string    `gorm:"size:64;index"`
+				At    time.Time `gorm:"index;not null"`
+			}
+			return tx.Table("login_failures").AutoMigrate(&loginFailure{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("login_failures") },
 	},
 }
 
