@@ -43,3 +43,21 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNormalize: whatever a person types, the result is empty or digits only, and never longer.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"123456", "123 456", "123-456", "12a456", "", "١٢٣٤٥٦", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out := Normalize(in)
+		if len(out) > len(in) {
+			t.Fatalf("Normalize(%q) = %q grew", in, out)
+		}
+		for _, c := range out {
+			if c < '0' || c > '9' {
+				t.Fatalf("Normalize(%q) = %q holds a non-digit", in, out)
+			}
+		}
+	})
+}
