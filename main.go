@@ -83,7 +83,8 @@ func serve(cfg config.Config, logger *slog.Logger) error {
 		return err
 	}
 	defer app.Close(context.Background())
-	if err := app.Start(ctx); err != nil {
+	// River's context is not the signal's: a stop drains running jobs in Close instead of cancelling them
+	if err := app.Start(context.Background()); err != nil {
 		return err
 	}
 	return app.Serve(ctx)

@@ -74,6 +74,9 @@ func (h *Handler) SignerLanding(c echo.Context) error {
 		}
 	}
 	if err := signing.CanAct(doc, r); err != nil {
+		if signing.CanVerify(doc, r) == nil && !verified { // signed and complete: verify again to download
+			return Render(c, http.StatusOK, signer.Landing(h.Page(c, doc.Title, ""), v))
+		}
 		v.Notice = err.Error()
 		return Render(c, http.StatusOK, signer.Notice(h.Page(c, doc.Title, ""), v))
 	}

@@ -46,7 +46,11 @@ func New(ctx context.Context, db *gorm.DB, workers *river.Workers, opt Options) 
 	if opt.MaxWorkers == 0 {
 		opt.MaxWorkers = 10
 	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
 	cfg := &river.Config{
+		ErrorHandler:      logFailures{opt.Logger},
 		FetchPollInterval: opt.PollInterval,
 		FetchCooldown:     min(opt.PollInterval, 100*time.Millisecond),
 		Logger:            opt.Logger,

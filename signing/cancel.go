@@ -14,7 +14,7 @@ import (
 
 // Cancel withdraws a document that is not finished; invited recipients are told and their links stop working.
 func (s *Service) Cancel(ctx context.Context, orgID, docID, reason string, a Actor) error {
-	reason = strings.TrimSpace(reason)
+	reason = strings.TrimSpace(clean(reason))
 	if utf8.RuneCountInString(reason) > 2000 {
 		return &ValidationError{Fields: map[string]string{"reason": "The reason can be at most 2000 characters."}}
 	}
@@ -24,8 +24,10 @@ func (s *Service) Cancel(ctx context.Context, orgID, docID, reason string, a Act
 		if err != nil || doc.OrganizationID != orgID {
 			return fmt.Errorf("signing: cancel: %w", models.ErrNotFound)
 		}
-		switch doc.Status {
-		case models.DocDraft, models.DocSent, models.DocInProgress:
+		switch {
+		case doc.Status == models.DocInProgress && nextRound(doc.Recipients) == 0:
+			return stateErr("Everyone has signed: the signed PDF is being prepared and the document can no longer be cancelled.")
+		case doc.Status == models.DocDraft, doc.Status == models.DocSent, doc.Status == models.DocInProgress:
 		default:
 			return stateErr("A %s document cannot be cancelled.", strings.ReplaceAll(doc.Status, "_", " "))
 		}

@@ -44,7 +44,7 @@ type Actor struct{ Name, IP, UserAgent string }
 // Validate checks everything but the PDF, giving one message per field.
 func (in *CreateInput) Validate() *ValidationError {
 	f := map[string]string{}
-	in.Title = strings.TrimSpace(in.Title)
+	in.Title, in.Message, in.FileName = strings.TrimSpace(clean(in.Title)), clean(in.Message), truncate(in.FileName, 300)
 	if in.Title == "" {
 		in.Title = strings.TrimSpace(in.FileName)
 		if strings.HasSuffix(strings.ToLower(in.Title), ".pdf") {
@@ -70,7 +70,7 @@ func (in *CreateInput) Validate() *ValidationError {
 	for i := range in.Recipients {
 		r := &in.Recipients[i]
 		key := "recipients[" + strconv.Itoa(i) + "]."
-		r.Name, r.Email, r.Phone = strings.TrimSpace(r.Name), strings.ToLower(strings.TrimSpace(r.Email)), strings.TrimSpace(r.Phone)
+		r.Name, r.Email, r.Phone = strings.TrimSpace(clean(r.Name)), strings.ToLower(strings.TrimSpace(clean(r.Email))), strings.TrimSpace(clean(r.Phone))
 		if r.Name == "" {
 			f[key+"name"] = "Enter the signer's name."
 		} else if utf8.RuneCountInString(r.Name) > 200 {
@@ -113,6 +113,9 @@ func validEmail(s string) bool {
 }
 
 func validPhone(s string) bool {
+	if len(s) > 40 {
+		return false
+	}
 	digits := 0
 	for i, c := range s {
 		switch {

@@ -36,7 +36,8 @@ func (s *Service) Finalize(ctx context.Context, docID string) error {
 		return nil // a retried job after success
 	}
 	if doc.Status != models.DocInProgress || nextRound(doc.Recipients) != 0 {
-		return fmt.Errorf("signing: finalize: document %s is %s with signers left: %w", doc.ID, doc.Status, ErrWrongState)
+		// cancelled (or otherwise moved on) meanwhile: retrying cannot help
+		return river.JobCancel(fmt.Errorf("signing: finalize: document %s is %s: %w", doc.ID, doc.Status, ErrWrongState))
 	}
 	original, err := s.blobs.Get(ctx, doc.OriginalKey)
 	if err != nil {
@@ -56,17 +57,19 @@ func (s *Service) Finalize(ctx context.Context, docID string) error {
 	}
 	sum := sha256.Sum256(signed)
 	signedSHA := hex.EncodeToString(sum[:])
-	key := "documents/" + doc.ID + "/signed.pdf"
+	key := "documents/" + doc.ID + "/signed-" + signedSHA[:16] + ".pdf" // per run: a late duplicate never overwrites the stored file
 	if err := s.blobs.Put(ctx, key, signed); err != nil {
 		return fmt.Errorf("signing: finalize: %w", err)
 	}
-	return s.queue.Transact(ctx, func(tx *gorm.DB) error {
+	moved := false
+	err = s.queue.Transact(ctx, func(tx *gorm.DB) error {
 		st := s.store.WithTx(tx)
 		locked, err := st.DocumentForUpdate(ctx, doc.ID)
 		if err != nil {
 			return err
 		}
-		if locked.Status == models.DocCompleted {
+		if locked.Status != models.DocInProgress || nextRound(locked.Recipients) != 0 {
+			moved = true // completed by another run, or cancelled while we stamped
 			return nil
 		}
 		cols := map[string]any{"status": models.DocCompleted, "signed_key": key, "signed_sha256": signedSHA, "completed_at": now}
@@ -83,6 +86,10 @@ func (s *Service) Finalize(ctx context.Context, docID string) error {
 		}
 		return s.queue.Enqueue(ctx, tx, jobs.EmailArgs{Message: jobs.EmailCompletedSender, DocumentID: doc.ID, UserID: doc.CreatedByID})
 	})
+	if err == nil && moved {
+		_ = s.blobs.Delete(context.WithoutCancel(ctx), key) // nobody will point at it
+	}
+	return err
 }
 
 func pdfSigners(doc *models.Document) []pdf.Signer {

@@ -27,7 +27,11 @@ func (w *EmailWorker) Work(ctx context.Context, job *river.Job[jobs.EmailArgs]) 
 		return err
 	}
 	if err := w.Service.mailer.Send(ctx, msg); err != nil {
-		return fmt.Errorf("signing: deliver %s email: %w", job.Args.Message, err)
+		err = fmt.Errorf("signing: deliver %s email: %w", job.Args.Message, err)
+		if notify.IsPermanent(err) { // the server refused for good (5xx): retrying cannot help
+			return river.JobCancel(err)
+		}
+		return err
 	}
 	return nil
 }

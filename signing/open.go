@@ -92,5 +92,13 @@ func CanAct(doc *models.Document, r *models.Recipient) error {
 	return nil
 }
 
+// CanVerify says why a recipient may not verify now: to act, or, once signed, to fetch the signed copy.
+func CanVerify(doc *models.Document, r *models.Recipient) error {
+	if r.Status == models.RecipientSigned && doc.Status == models.DocCompleted {
+		return nil
+	}
+	return CanAct(doc, r)
+}
+
 // IsStateError reports whether err is a refusal a person should read.
 func IsStateError(err error) bool { return errors.Is(err, ErrWrongState) }

@@ -11,6 +11,7 @@ import (
 
 	"signet/jobs"
 	"signet/models"
+	"signet/pdf"
 )
 
 // MaxSignatureBytes bounds a drawn signature image.
@@ -24,13 +25,16 @@ type SignInput struct {
 }
 
 func (in *SignInput) validate() *ValidationError {
-	in.TypedName = strings.Join(strings.Fields(in.TypedName), " ")
+	in.TypedName = strings.Join(strings.Fields(clean(in.TypedName)), " ")
 	f := map[string]string{}
 	if len(in.ImagePNG) > 0 {
 		if len(in.ImagePNG) > MaxSignatureBytes {
 			f["signature"] = "The drawn signature is too large. Clear it and draw it again."
 		} else if cfg, err := png.DecodeConfig(bytes.NewReader(in.ImagePNG)); err != nil || cfg.Width < 10 || cfg.Height < 10 || cfg.Width > 4000 || cfg.Height > 4000 {
 			f["signature"] = "The drawn signature could not be read. Clear it and draw it again, or type your name."
+		} else if err := pdf.CheckSignatureImage(in.ImagePNG); err != nil {
+			// what finalisation would refuse later must be refused now, while the signer can fix it
+			f["signature"] = "The drawn signature is empty or could not be used. Draw it again, or type your name."
 		}
 	} else if in.TypedName == "" {
 		f["typed_name"] = "Type your full name to sign, or draw your signature."
@@ -78,7 +82,7 @@ func (s *Service) Sign(ctx context.Context, token string, in SignInput) error {
 
 // Decline ends the document for everyone; the sender is told why.
 func (s *Service) Decline(ctx context.Context, token, reason string, a Actor) error {
-	reason = strings.TrimSpace(reason)
+	reason = strings.TrimSpace(clean(reason))
 	if reason == "" {
 		return &ValidationError{Fields: map[string]string{"reason": "Tell the sender why you decline."}}
 	}

@@ -21,16 +21,17 @@ func (s *Service) SendCode(ctx context.Context, token string, a Actor) error {
 	if r.Verification != models.VerifyEmailOTP {
 		return stateErr("This document does not need a verification code.")
 	}
-	if err := CanAct(doc, r); err != nil {
+	if err := CanVerify(doc, r); err != nil {
 		return err
 	}
 	return s.queue.Transact(ctx, func(tx *gorm.DB) error {
 		st := s.store.WithTx(tx)
-		if _, err := st.DocumentForUpdate(ctx, doc.ID); err != nil {
+		locked, err := st.DocumentForUpdate(ctx, doc.ID)
+		if err != nil {
 			return err
 		}
-		fresh, err := st.RecipientByID(ctx, r.ID)
-		if err != nil {
+		fresh := findRecipient(locked, r.ID)
+		if err := CanVerify(locked, fresh); err != nil {
 			return err
 		}
 		now := s.clock()
@@ -94,7 +95,7 @@ func (s *Service) VerifyCode(ctx context.Context, token, code string, a Actor) (
 	if err != nil {
 		return nil, err
 	}
-	if err := CanAct(doc, r); err != nil {
+	if err := CanVerify(doc, r); err != nil {
 		return nil, err
 	}
 	now := s.clock()
@@ -121,19 +122,24 @@ func (s *Service) VerifyCode(ctx context.Context, token, code string, a Actor) (
 	var won bool
 	err = s.queue.Transact(ctx, func(tx *gorm.DB) error {
 		st := s.store.WithTx(tx)
-		if _, err := st.DocumentForUpdate(ctx, doc.ID); err != nil {
+		locked, err := st.DocumentForUpdate(ctx, doc.ID)
+		if err != nil {
 			return err
 		}
-		if fresh, err := st.RecipientByID(ctx, r.ID); err != nil {
-			return err
-		} else if fresh.LockedUntil != nil && fresh.LockedUntil.After(now) {
+		fresh := findRecipient(locked, r.ID)
+		if err := CanVerify(locked, fresh); err != nil {
+			return err // signed, declined or cancelled meanwhile
+		}
+		if fresh.LockedUntil != nil && fresh.LockedUntil.After(now) {
 			return &LockedError{Until: *fresh.LockedUntil} // a concurrent wrong code locked them first
 		}
-		var err error
 		if won, err = st.ConsumeChallenge(ctx, c.ID, s.policy.MaxAttempts, now); err != nil || !won {
 			return err
 		}
-		if err := st.UpdateRecipient(ctx, r, map[string]any{"status": models.RecipientVerified, "verified_at": now}); err != nil {
+		if fresh.Status == models.RecipientSigned { // back for the signed copy: the signing record stays as it was
+			return s.audit(ctx, st, doc.ID, r.ID, "identity_verified", recipientActor(r, a), "Email code verified to download the signed PDF")
+		}
+		if err := st.UpdateRecipient(ctx, fresh, map[string]any{"status": models.RecipientVerified, "verified_at": now}); err != nil {
 			return err
 		}
 		return s.audit(ctx, st, doc.ID, r.ID, "identity_verified", recipientActor(r, a), "Email code verified")
@@ -144,8 +150,7 @@ func (s *Service) VerifyCode(ctx context.Context, token, code string, a Actor) (
 	if !won {
 		return nil, &CodeError{Message: "This code was already used. Send a new one."}
 	}
-	r.Status, r.VerifiedAt = models.RecipientVerified, &now
-	return r, nil
+	return s.store.RecipientByID(ctx, r.ID)
 }
 
 // recordWrongCode counts a failure on the code and on the recipient, locking them when the policy says so.

@@ -77,11 +77,19 @@ func (l *Local) Put(_ context.Context, key string, data []byte) error {
 		tmp.Close()
 		return fmt.Errorf("storage: unable to write blob: %w", err)
 	}
+	if err := tmp.Sync(); err != nil { // on disk before the database row that points at it commits
+		tmp.Close()
+		return fmt.Errorf("storage: unable to sync blob: %w", err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("storage: unable to write blob: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), p); err != nil {
 		return fmt.Errorf("storage: unable to store blob: %w", err)
+	}
+	if dir, err := os.Open(filepath.Dir(p)); err == nil { // make the rename itself durable
+		dir.Sync()
+		dir.Close()
 	}
 	return nil
 }

@@ -13,14 +13,14 @@ import (
 )
 
 // errorHandler is the one place that turns errors into responses: JSON under /api/, pages elsewhere.
-func errorHandler(logger *slog.Logger, h *handlers.Handler) echo.HTTPErrorHandler {
+func errorHandler(logger *slog.Logger, h *handlers.Handler, csrfCookie string) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
 		e := handlers.Classify(err)
 		if e.Status == http.StatusRequestEntityTooLarge && c.Request().Method == http.MethodPost && c.Request().URL.Path == "/documents" {
-			if werr := h.UploadTooLarge(c, csrfCookieName); werr == nil {
+			if werr := h.UploadTooLarge(c, csrfCookie); werr == nil {
 				return
 			}
 		}

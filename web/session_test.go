@@ -209,7 +209,7 @@ func TestSessionCookieSecureUnderHTTPS(t *testing.T) {
 	if !strings.HasPrefix(res.Header.Get("Strict-Transport-Security"), "max-age=") {
 		t.Errorf("no HSTS under an https base URL: %q", res.Header.Get("Strict-Transport-Security"))
 	}
-	csrfLine := setCookieLine(res, "signet_csrf")
+	csrfLine := setCookieLine(res, "__Host-signet_csrf")
 	if csrfLine == "" {
 		t.Fatalf("login form set no CSRF cookie: %q", res.Header.Values("Set-Cookie"))
 	}

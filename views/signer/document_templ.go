@@ -50,7 +50,7 @@ func Document(p layouts.Page, v View) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = docHeader(v).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = docHeader(v, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
