@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"signet/models"
+	"signet/signing"
 	"signet/views/sender"
 )
 
@@ -55,7 +56,7 @@ func (h *Handler) renderAPIKeys(c echo.Context, status int, newKey string, errs 
 
 // CreateAPIKey makes a key and shows it once.
 func (h *Handler) CreateAPIKey(c echo.Context) error {
-	name := strings.TrimSpace(c.FormValue("name"))
+	name := strings.TrimSpace(signing.CleanText(c.FormValue("name"), 201))
 	if name == "" || utf8.RuneCountInString(name) > 200 {
 		return h.renderAPIKeys(c, http.StatusUnprocessableEntity, "", map[string]string{"name": "Give the key a name (at most 200 characters)."})
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"signet/models"
+	"signet/signing"
 	"signet/views/sender"
 )
 
@@ -59,8 +60,9 @@ func (h *Handler) SignupForm(c echo.Context) error {
 
 // Signup creates an account and its organization, then logs in.
 func (h *Handler) Signup(c echo.Context) error {
-	f := sender.AuthForm{Name: strings.TrimSpace(c.FormValue("name")), Organization: strings.TrimSpace(c.FormValue("organization")),
-		Email: strings.ToLower(strings.TrimSpace(c.FormValue("email"))), Errors: map[string]string{}}
+	// clipped a little past each limit, so an over-long value still gets its message
+	f := sender.AuthForm{Name: strings.TrimSpace(signing.CleanText(c.FormValue("name"), 201)), Organization: strings.TrimSpace(signing.CleanText(c.FormValue("organization"), 201)),
+		Email: strings.ToLower(strings.TrimSpace(signing.CleanText(c.FormValue("email"), 321))), Errors: map[string]string{}}
 	password := c.FormValue("password")
 	if f.Name == "" || utf8.RuneCountInString(f.Name) > 200 {
 		f.Errors["name"] = "Enter your name (at most 200 characters)."
@@ -110,7 +112,7 @@ const (
 
 // Login checks the password (argon2id) and starts a fresh session.
 func (h *Handler) Login(c echo.Context) error {
-	ctx, email, password := c.Request().Context(), c.FormValue("email"), c.FormValue("password")
+	ctx, email, password := c.Request().Context(), signing.CleanText(c.FormValue("email"), 320), c.FormValue("password")
 	now := h.Signing.Now()
 	byEmail, byIP, err := h.Store.CountLoginFailuresSince(ctx, email, c.RealIP(), now.Add(-loginWindow))
 	if err != nil {

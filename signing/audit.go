@@ -25,6 +25,9 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n])
 }
 
+// CleanText is truncate for other packages: valid UTF-8, no NUL, at most n runes.
+func CleanText(s string, n int) string { return truncate(s, n) }
+
 // clean makes untrusted text storable everywhere: valid UTF-8 and no NUL bytes (PostgreSQL refuses both).
 func clean(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
