@@ -16,16 +16,7 @@ const ReminderCooldown = 10 * time.Minute
 
 // Remind emails the invitation again to a recipient whose turn it is and who has not signed.
 func (s *Service) Remind(ctx context.Context, orgID, docID, recipientID string, a Actor) error {
-	return s.queue.Transact(ctx, func(tx *gorm.DB) error {
-		st := s.store.WithTx(tx)
-		doc, err := st.DocumentForUpdate(ctx, docID)
-		if err != nil || doc.OrganizationID != orgID {
-			return fmt.Errorf("signing: remind: %w", models.ErrNotFound)
-		}
-		r := findRecipient(doc, recipientID)
-		if r == nil {
-			return fmt.Errorf("signing: remind: %w", models.ErrNotFound)
-		}
+	return s.senderActsOnRecipient(ctx, orgID, docID, recipientID, func(tx *gorm.DB, st *models.Store, doc *models.Document, r *models.Recipient) error {
 		if err := CanAct(doc, r); err != nil {
 			return stateErr("No reminder can be sent: %s", lowerFirst(err.Error()))
 		}

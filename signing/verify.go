@@ -221,16 +221,7 @@ func (s *Service) recordWrongCode(ctx context.Context, doc *models.Document, r *
 
 // Unlock lets a sender clear a recipient's lockout.
 func (s *Service) Unlock(ctx context.Context, orgID, docID, recipientID string, a Actor) error {
-	return s.queue.Transact(ctx, func(tx *gorm.DB) error {
-		st := s.store.WithTx(tx)
-		doc, err := st.DocumentForUpdate(ctx, docID)
-		if err != nil || doc.OrganizationID != orgID {
-			return fmt.Errorf("signing: unlock: %w", models.ErrNotFound)
-		}
-		r := findRecipient(doc, recipientID)
-		if r == nil {
-			return fmt.Errorf("signing: unlock: %w", models.ErrNotFound)
-		}
+	return s.senderActsOnRecipient(ctx, orgID, docID, recipientID, func(tx *gorm.DB, st *models.Store, doc *models.Document, r *models.Recipient) error {
 		if err := st.UpdateRecipient(ctx, r, map[string]any{"locked_until": nil, "failed_attempts": 0, "failure_window_start": nil}); err != nil {
 			return err
 		}
@@ -259,3 +250,20 @@ func maskEmail(e string) string {
 
 // MaskEmail is maskEmail for pages that show where a code went.
 func MaskEmail(e string) string { return maskEmail(e) }
+
+// senderActsOnRecipient runs fn with the organization's document locked and one of its recipients;
+// another organization's ids are indistinguishable from missing ones.
+func (s *Service) senderActsOnRecipient(ctx context.Context, orgID, docID, recipientID string, fn func(tx *gorm.DB, st *models.Store, doc *models.Document, r *models.Recipient) error) error {
+	return s.queue.Transact(ctx, func(tx *gorm.DB) error {
+		st := s.store.WithTx(tx)
+		doc, err := st.DocumentForUpdate(ctx, docID)
+		if err != nil || doc.OrganizationID != orgID {
+			return fmt.Errorf("signing: document %s: %w", docID, models.ErrNotFound)
+		}
+		r := findRecipient(doc, recipientID)
+		if r == nil {
+			return fmt.Errorf("signing: recipient %s: %w", recipientID, models.ErrNotFound)
+		}
+		return fn(tx, st, doc, r)
+	})
+}
