@@ -138,7 +138,7 @@ func (h *Handler) renderNewDocumentWithRows(c echo.Context, status int, f sender
 func fieldKey(i int, name string) string { return "recipients[" + strconv.Itoa(i) + "]." + name }
 
 // errNoFile is the message for a form sent without a PDF.
-var errNoFile = errors.New("Choose a PDF file to upload.")
+var errNoFile = errors.New("choose a PDF file to upload")
 
 // readUpload reads the "file" part, refusing more than the configured size before reading it all.
 func (h *Handler) readUpload(c echo.Context) ([]byte, string, error) {

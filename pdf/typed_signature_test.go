@@ -45,7 +45,7 @@ func TestRenderTypedSignatureEdgeCases(t *testing.T) {
 	if _, err := RenderTypedSignature("   "); err == nil {
 		t.Fatal("blank name: want an error")
 	}
-	for _, name := range []string{"王", "Zoë Ångström-Łukasiewicz", string(make([]rune, 500, 500)) + "x"} {
+	for _, name := range []string{"王", "Zoë Ångström-Łukasiewicz", string(make([]rune, 500)) + "x"} {
 		if _, err := RenderTypedSignature(name); err != nil {
 			t.Errorf("%q: %v", name, err)
 		}
