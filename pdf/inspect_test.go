@@ -110,7 +110,7 @@ func TestRecoverIntoMakesPanicsInvalid(t *testing.T) {
 	err := func() (err error) {
 		defer recoverInto(&err, "test")
 		var m map[string]int
-		m["boom"]++ // a nil-map write panics like a pdfcpu bug would
+		m["boom"]++ //lint:ignore SA5000 a nil-map write panics like a pdfcpu bug would
 		return nil
 	}()
 	var pe *PanicError
