@@ -178,7 +178,7 @@ func (h *Handler) ShowDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := sender.DocumentView{Doc: doc, Events: events}
+	v := sender.DocumentView{Doc: doc, Events: events, FinalizeFailed: signing.FinalizeFailed(doc, events)}
 	now := h.Signing.Now()
 	for _, r := range doc.Recipients {
 		v.Recipients = append(v.Recipients, sender.DocumentRecipient{Recipient: r, SigningURL: h.Signing.SigningURL(r.ID),
@@ -194,6 +194,16 @@ func (h *Handler) SendDocument(c echo.Context) error {
 		return err
 	}
 	h.flash(c, "The document was sent for signature.")
+	return redirect(c, "/documents/"+c.Param("id"))
+}
+
+// RetryFinalize queues the signed PDF again after a failure the sender was shown.
+func (h *Handler) RetryFinalize(c echo.Context) error {
+	u := currentUser(c)
+	if err := h.Signing.RetryFinalize(c.Request().Context(), u.OrganizationID, c.Param("id"), actor(c, u.Name+" <"+u.Email+">")); err != nil {
+		return err
+	}
+	h.flash(c, "Preparing the signed PDF again.")
 	return redirect(c, "/documents/"+c.Param("id"))
 }
 

@@ -60,6 +60,7 @@ func Routes(h *handlers.Handler, db *gorm.DB) []Route {
 		snd(get, "/documents/:id", h.ShowDocument),
 		snd(post, "/documents/:id/send", h.SendDocument),
 		snd(post, "/documents/:id/cancel", h.CancelDocument),
+		snd(post, "/documents/:id/finalize", h.RetryFinalize),
 		snd(get, "/documents/:id/original.pdf", h.DownloadOriginal),
 		snd(get, "/documents/:id/signed.pdf", h.DownloadSigned),
 		snd(post, "/documents/:id/recipients/:rid/unlock", h.UnlockRecipient),
