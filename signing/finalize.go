@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 
@@ -14,83 +13,7 @@ import (
 	"signet/jobs"
 	"signet/models"
 	"signet/pdf"
-	"signet/storage"
 )
-
-// FinalizeWorker runs Finalize for a document whose last signer has signed.
-type FinalizeWorker struct {
-	river.WorkerDefaults[jobs.FinalizeArgs]
-	Service *Service
-}
-
-// Work is called by River; an error retries the job with back-off. A failure that retrying cannot
-// mend, or the last attempt, is recorded on the document so the sender sees it and can retry.
-func (w *FinalizeWorker) Work(ctx context.Context, job *river.Job[jobs.FinalizeArgs]) error {
-	err := w.Service.Finalize(ctx, job.Args.DocumentID)
-	if err == nil || errors.Is(err, ErrWrongState) {
-		return err
-	}
-	if permanentFinalizeError(err) || job.Attempt >= job.MaxAttempts {
-		if rerr := w.Service.recordFinalizeFailure(ctx, job.Args.DocumentID, err); rerr != nil {
-			return errors.Join(err, rerr)
-		}
-		return river.JobCancel(err)
-	}
-	return err
-}
-
-// permanentFinalizeError: the original is gone or pdfcpu cannot read it; waiting will not help.
-func permanentFinalizeError(err error) bool {
-	return errors.Is(err, storage.ErrNotFound) || errors.Is(err, pdf.ErrInvalid) || errors.Is(err, pdf.ErrEncrypted) || errors.Is(err, pdf.ErrNotPDF)
-}
-
-// recordFinalizeFailure puts the failure in the audit trail (the document stays in progress).
-func (s *Service) recordFinalizeFailure(ctx context.Context, docID string, cause error) error {
-	return s.queue.Transact(ctx, func(tx *gorm.DB) error {
-		st := s.store.WithTx(tx)
-		if _, err := st.DocumentForUpdate(ctx, docID); err != nil {
-			return err
-		}
-		return s.audit(ctx, st, docID, "", EventFinalizeFailed, Actor{Name: "Signet"}, "Preparing the signed PDF failed: "+cause.Error())
-	})
-}
-
-// EventFinalizeFailed marks a completion that needs the sender's retry.
-const EventFinalizeFailed = "finalize_failed"
-
-// RetryFinalize queues the completion again after a recorded failure.
-func (s *Service) RetryFinalize(ctx context.Context, orgID, docID string, a Actor) error {
-	return s.queue.Transact(ctx, func(tx *gorm.DB) error {
-		st := s.store.WithTx(tx)
-		doc, err := st.DocumentForUpdate(ctx, docID)
-		if err != nil || doc.OrganizationID != orgID {
-			return fmt.Errorf("signing: retry: %w", models.ErrNotFound)
-		}
-		if doc.Status != models.DocInProgress || nextRound(doc.Recipients) != 0 {
-			return stateErr("Only a document that everyone has signed can be prepared again.")
-		}
-		if err := s.audit(ctx, st, doc.ID, "", "finalize_retried", a, ""); err != nil {
-			return err
-		}
-		return s.queue.Enqueue(ctx, tx, jobs.FinalizeArgs{DocumentID: doc.ID})
-	})
-}
-
-// FinalizeFailed reports whether the latest completion attempt of a signed document failed.
-func FinalizeFailed(doc *models.Document, events []models.AuditEvent) bool {
-	if doc.Status != models.DocInProgress || nextRound(doc.Recipients) != 0 {
-		return false
-	}
-	for i := len(events) - 1; i >= 0; i-- {
-		switch events[i].Event {
-		case EventFinalizeFailed:
-			return true
-		case "finalize_retried", "signed":
-			return false
-		}
-	}
-	return false
-}
 
 // Finalize stamps the signatures, appends the audit page, stores the signed PDF and tells everyone.
 func (s *Service) Finalize(ctx context.Context, docID string) error {
