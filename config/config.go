@@ -30,6 +30,7 @@ type Config struct {
 	SessionMaxAge  time.Duration `env:"SESSION_LIFETIME" envDefault:"12h"`
 	LogLevel       string        `env:"LOG_LEVEL" envDefault:"info"`
 	TrustProxy     bool          `env:"TRUST_PROXY"` // take the client IP from X-Forwarded-For
+	AllowSignup    bool          `env:"ALLOW_SIGNUP" envDefault:"true"` // false: accounts only via `signet user create`
 }
 
 // Load reads the environment and checks the values that would fail later in confusing ways.

@@ -53,13 +53,22 @@ func (h *Handler) Home(c echo.Context) error {
 	return redirect(c, "/login")
 }
 
+// errSignupClosed answers both sign-up routes when the operator closed public sign-up.
+var errSignupClosed = echo.NewHTTPError(http.StatusNotFound, "Sign-up is closed on this Signet. Ask its administrator for an account.")
+
 // SignupForm shows the sign-up page.
 func (h *Handler) SignupForm(c echo.Context) error {
+	if h.SignupClosed {
+		return errSignupClosed
+	}
 	return Render(c, http.StatusOK, sender.Signup(h.Page(c, "Sign up", ""), sender.AuthForm{}))
 }
 
 // Signup creates an account and its organization, then logs in.
 func (h *Handler) Signup(c echo.Context) error {
+	if h.SignupClosed {
+		return errSignupClosed
+	}
 	// clipped a little past each limit, so an over-long value still gets its message
 	f := sender.AuthForm{Name: strings.TrimSpace(signing.CleanText(c.FormValue("name"), 201)), Organization: strings.TrimSpace(signing.CleanText(c.FormValue("organization"), 201)),
 		Email: strings.ToLower(strings.TrimSpace(signing.CleanText(c.FormValue("email"), 321))), Errors: map[string]string{}}
@@ -100,7 +109,7 @@ func (h *Handler) LoginForm(c echo.Context) error {
 	if currentUser(c) != nil {
 		return redirect(c, "/documents")
 	}
-	return Render(c, http.StatusOK, sender.Login(h.Page(c, "Log in", ""), sender.AuthForm{}))
+	return Render(c, http.StatusOK, sender.Login(h.Page(c, "Log in", ""), sender.AuthForm{SignupClosed: h.SignupClosed}))
 }
 
 // Password guessing is slowed per account and per address; counts live in the database.
@@ -119,7 +128,7 @@ func (h *Handler) Login(c echo.Context) error {
 		return err
 	}
 	if byEmail >= maxFailuresPerEmail || byIP >= maxFailuresPerIP {
-		f := sender.AuthForm{Email: email, Errors: map[string]string{"form": "Too many failed log-ins. Wait 15 minutes, then try again."}}
+		f := sender.AuthForm{Email: email, SignupClosed: h.SignupClosed, Errors: map[string]string{"form": "Too many failed log-ins. Wait 15 minutes, then try again."}}
 		return Render(c, http.StatusTooManyRequests, sender.Login(h.Page(c, "Log in", ""), f))
 	}
 	u, err := h.Store.UserByEmail(ctx, email)
@@ -135,7 +144,7 @@ func (h *Handler) Login(c echo.Context) error {
 		if err := h.Store.RecordLoginFailure(ctx, email, c.RealIP(), now); err != nil {
 			return err
 		}
-		f := sender.AuthForm{Email: email, Errors: map[string]string{"form": "The email or password is not right."}}
+		f := sender.AuthForm{Email: email, SignupClosed: h.SignupClosed, Errors: map[string]string{"form": "The email or password is not right."}}
 		return Render(c, http.StatusUnauthorized, sender.Login(h.Page(c, "Log in", ""), f))
 	}
 	if err := h.Store.ClearLoginFailures(ctx, u.Email); err != nil {

@@ -33,6 +33,7 @@ type Handler struct {
 	Logger         *slog.Logger
 	DevMailbox     bool
 	MaxUploadBytes int64
+	SignupClosed   bool // accounts only via `signet user create`
 }
 
 // Render writes a templ component with a status code.

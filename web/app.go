@@ -124,7 +124,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 	a.Sessions = sessions
 	a.closers = append(a.closers, closeSessions)
 	h := &handlers.Handler{Signing: a.Signing, Store: a.Store, Sessions: sessions, Blobs: a.Blobs, Logger: logger,
-		DevMailbox: a.DevMail, MaxUploadBytes: cfg.MaxUploadBytes}
+		DevMailbox: a.DevMail, MaxUploadBytes: cfg.MaxUploadBytes, SignupClosed: !cfg.AllowSignup}
 	a.Echo = a.newEcho(h)
 	a.Handler = sessions.LoadAndSave(a.Echo)
 	return a, nil

@@ -65,7 +65,7 @@ func New(t testing.TB, opts ...Options) *App {
 	url := "http://" + ln.Addr().String()
 	cfg := config.Config{Addr: ln.Addr().String(), BaseURL: url, DataDir: t.TempDir(), MailFrom: "Signet <no-reply@signet.test>",
 		MaxUploadBytes: 5 << 20, OTPValidity: 10 * time.Minute, SessionIdle: 30 * time.Minute, SessionMaxAge: 12 * time.Hour,
-		SecretKey: "test-secret-key-0123456789abcdef0123456789"}
+		SecretKey: "test-secret-key-0123456789abcdef0123456789", AllowSignup: true}
 	a := &App{T: t, Clock: NewClock(), Logs: &LogBuffer{}, URL: url}
 	if !o.DevMailbox {
 		a.SMTP = smtptest.Start(t)
