@@ -29,7 +29,7 @@ type Config struct {
 	SessionIdle    time.Duration `env:"SESSION_IDLE" envDefault:"30m"`
 	SessionMaxAge  time.Duration `env:"SESSION_LIFETIME" envDefault:"12h"`
 	LogLevel       string        `env:"LOG_LEVEL" envDefault:"info"`
-	TrustProxy     bool          `env:"TRUST_PROXY"` // take the client IP from X-Forwarded-For
+	TrustProxy     bool          `env:"TRUST_PROXY"`                    // take the client IP from X-Forwarded-For
 	AllowSignup    bool          `env:"ALLOW_SIGNUP" envDefault:"true"` // false: accounts only via `signet user create`
 }
 
