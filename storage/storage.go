@@ -1,4 +1,5 @@
-// Package storage keeps PDF blobs: in a local directory by default.
+// Package storage keeps PDF blobs: in a local directory by default, or in an
+// S3-compatible bucket (see s3.go).
 package storage
 
 import (
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 )
 
 // ErrNotFound is returned for a key that holds nothing.
@@ -29,13 +31,17 @@ func Open(rawURL, dataDir string) (Blobs, error) {
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("storage: bad SIGNET_STORAGE_URL: %w", err)
+		// url.Parse echoes the whole URL, which may carry a secret key: say what is
+		// wrong without repeating it.
+		return nil, urlSyntaxError(err)
 	}
 	switch u.Scheme {
 	case "file":
 		return NewLocal(filepath.Join(u.Host, u.Path))
+	case "s3":
+		return openS3(rawURL, u)
 	default:
-		return nil, fmt.Errorf("storage: unsupported SIGNET_STORAGE_URL scheme %q (file:// is supported)", u.Scheme)
+		return nil, fmt.Errorf("storage: unsupported SIGNET_STORAGE_URL scheme %q (file:// and s3:// are supported)", u.Scheme)
 	}
 }
 
@@ -52,9 +58,18 @@ func NewLocal(root string) (*Local, error) {
 
 var validKey = regexp.MustCompile(`^[a-zA-Z0-9._-]+(/[a-zA-Z0-9._-]+)*$`)
 
-func (l *Local) path(key string) (string, error) {
+// checkKey is the one rule for blob keys, whatever the backend: slash-separated
+// segments of letters, digits, '.', '_' and '-', never "..".
+func checkKey(key string) error {
 	if !validKey.MatchString(key) || strings.Contains(key, "..") {
-		return "", fmt.Errorf("storage: invalid key %q", key)
+		return fmt.Errorf("storage: invalid key %q", key)
+	}
+	return nil
+}
+
+func (l *Local) path(key string) (string, error) {
+	if err := checkKey(key); err != nil {
+		return "", err
 	}
 	return filepath.Join(l.root, filepath.FromSlash(key)), nil
 }
@@ -101,7 +116,7 @@ func (l *Local) Get(_ context.Context, key string) ([]byte, error) {
 		return nil, err
 	}
 	b, err := os.ReadFile(p)
-	if errors.Is(err, os.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.EISDIR) { // a directory is no blob
 		return nil, ErrNotFound
 	}
 	if err != nil {
@@ -115,6 +130,9 @@ func (l *Local) Delete(_ context.Context, key string) error {
 	p, err := l.path(key)
 	if err != nil {
 		return err
+	}
+	if fi, err := os.Lstat(p); err == nil && fi.IsDir() { // a directory is no blob: nothing to delete
+		return nil
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("storage: unable to delete blob: %w", err)
