@@ -2,7 +2,6 @@
 package handlers
 
 import (
-	"log/slog"
 	"net/http"
 
 	"github.com/a-h/templ"
@@ -30,7 +29,6 @@ type Handler struct {
 	Store          *models.Store
 	Sessions       *scs.SessionManager
 	Blobs          storage.Blobs
-	Logger         *slog.Logger
 	DevMailbox     bool
 	MaxUploadBytes int64
 	SignupClosed   bool // accounts only via `signet user create`

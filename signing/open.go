@@ -2,7 +2,6 @@ package signing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -99,6 +98,3 @@ func CanVerify(doc *models.Document, r *models.Recipient) error {
 	}
 	return CanAct(doc, r)
 }
-
-// IsStateError reports whether err is a refusal a person should read.
-func IsStateError(err error) bool { return errors.Is(err, ErrWrongState) }

@@ -2,7 +2,6 @@
 package signing
 
 import (
-	"log/slog"
 	"time"
 
 	"signet/jobs"
@@ -25,7 +24,6 @@ type Service struct {
 	limits  pdf.Limits
 	sealer  *pdf.Sealer
 	baseURL string
-	logger  *slog.Logger
 	now     func() time.Time
 }
 
@@ -40,7 +38,6 @@ type Deps struct {
 	Limits    pdf.Limits
 	Sealer    *pdf.Sealer // seals finished PDFs so later changes are detectable
 	BaseURL   string
-	Logger    *slog.Logger
 	Now       func() time.Time // tests move the clock; nil means time.Now
 }
 
@@ -53,7 +50,7 @@ func New(d Deps) *Service {
 	return &Service{
 		store: d.Store, queue: d.Queue, blobs: d.Blobs, mailer: d.Mailer,
 		hasher: otp.NewHasher(d.SecretKey), keys: NewKeys(d.SecretKey),
-		policy: d.Policy, limits: d.Limits, sealer: d.Sealer, baseURL: d.BaseURL, logger: d.Logger, now: now,
+		policy: d.Policy, limits: d.Limits, sealer: d.Sealer, baseURL: d.BaseURL, now: now,
 	}
 }
 
@@ -64,6 +61,3 @@ func (s *Service) Now() time.Time { return s.clock() }
 
 // Policy returns the OTP policy in force, for pages that explain it.
 func (s *Service) Policy() otp.Policy { return s.policy }
-
-// Store exposes read access for handlers that display rows.
-func (s *Service) Store() *models.Store { return s.store }

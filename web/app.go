@@ -115,7 +115,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 	limits := pdf.DefaultLimits()
 	limits.MaxBytes = cfg.MaxUploadBytes
 	a.Signing = signing.New(signing.Deps{Store: a.Store, Queue: a.Queue, Blobs: a.Blobs, Mailer: mailer, SecretKey: secret,
-		Policy: policy, Limits: limits, Sealer: sealer, BaseURL: cfg.BaseURLTrimmed(), Logger: logger, Now: opt.Now})
+		Policy: policy, Limits: limits, Sealer: sealer, BaseURL: cfg.BaseURLTrimmed(), Now: opt.Now})
 	a.Signing.RegisterWorkers(workers)
 	sessions, closeSessions, err := newSessions(a.DB, cfg.RedisURL, cfg.Secure(), cfg.SessionIdle, cfg.SessionMaxAge)
 	if err != nil {
@@ -123,7 +123,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 	}
 	a.Sessions = sessions
 	a.closers = append(a.closers, closeSessions)
-	h := &handlers.Handler{Signing: a.Signing, Store: a.Store, Sessions: sessions, Blobs: a.Blobs, Logger: logger,
+	h := &handlers.Handler{Signing: a.Signing, Store: a.Store, Sessions: sessions, Blobs: a.Blobs,
 		DevMailbox: a.DevMail, MaxUploadBytes: cfg.MaxUploadBytes, SignupClosed: !cfg.AllowSignup}
 	a.Echo = a.newEcho(h)
 	a.Handler = sessions.LoadAndSave(a.Echo)
