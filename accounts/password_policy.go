@@ -1,0 +1,43 @@
+package accounts
+
+import (
+	"unicode/utf8"
+
+	"github.com/trustelem/zxcvbn"
+)
+
+// Password length bounds; the upper one keeps hashing input bounded.
+const (
+	MinPasswordLength = 10
+	MaxPasswordLength = 256
+	// minPasswordScore is zxcvbn's "somewhat guessable" (about 10^6 guesses): anything below
+	// is a leaked password, a word with a digit or two, or repeated or sequential characters.
+	minPasswordScore = 2
+	zxcvbnMaxRunes   = 64
+)
+
+// CheckPassword applies NIST SP 800-63B §3.1.1.2: a length floor and a refusal of passwords
+// that attackers try first. zxcvbn's bundled lists include the most common passwords found
+// in public breaches; personal words (email, name) count against the password.
+func CheckPassword(password string, personal ...string) error {
+	n := utf8.RuneCountInString(password)
+	switch {
+	case n < MinPasswordLength:
+		return &PasswordError{Code: CodePasswordTooShort}
+	case n > MaxPasswordLength:
+		return &PasswordError{Code: CodePasswordTooLong}
+	}
+	if n > zxcvbnMaxRunes { // zxcvbn's matching grows fast with length; a long tail only adds strength
+		password = string([]rune(password)[:zxcvbnMaxRunes])
+	}
+	r := zxcvbn.PasswordStrength(password, personal)
+	if r.Score >= minPasswordScore {
+		return nil
+	}
+	for _, m := range r.Sequence {
+		if m.Pattern == "dictionary" && m.DictionaryName == "passwords" {
+			return &PasswordError{Code: CodePasswordBreached}
+		}
+	}
+	return &PasswordError{Code: CodePasswordGuessable}
+}

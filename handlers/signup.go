@@ -1,0 +1,114 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"signet/accounts"
+	"signet/signing"
+	"signet/views/sender"
+)
+
+// errSignupClosed answers the sign-up routes when the operator closed public sign-up.
+var errSignupClosed = echo.NewHTTPError(http.StatusNotFound, "Sign-up is closed on this Signet. Ask its administrator for an account.")
+
+// passwordMessages explain each refusal of the password policy.
+var passwordMessages = map[string]string{
+	accounts.CodePasswordTooShort:  "Choose a password of at least 10 characters.",
+	accounts.CodePasswordTooLong:   "Choose a password of at most 256 characters.",
+	accounts.CodePasswordBreached:  "This password is in lists of passwords leaked from other sites, so attackers try it first. Choose another.",
+	accounts.CodePasswordGuessable: "This password is too easy to guess: repeated or sequential characters, common words or your own name or email are what attackers try first. Choose another, for example a few unrelated words.",
+}
+
+// PasswordMessage is the sentence for a password refusal, for the pages and the CLI.
+func PasswordMessage(err error) (string, bool) {
+	var pe *accounts.PasswordError
+	if !errors.As(err, &pe) {
+		return "", false
+	}
+	return passwordMessages[pe.Code], true
+}
+
+// SignupForm shows the sign-up page.
+func (h *Handler) SignupForm(c echo.Context) error {
+	if h.SignupClosed {
+		return errSignupClosed
+	}
+	return Render(c, http.StatusOK, sender.Signup(h.Page(c, "Sign up", ""), sender.AuthForm{}))
+}
+
+// Signup validates the form and hands it to the accounts service; new and taken addresses get
+// the same answer, a redirect to "check your email".
+func (h *Handler) Signup(c echo.Context) error {
+	if h.SignupClosed {
+		return errSignupClosed
+	}
+	// clipped a little past each limit, so an over-long value still gets its message
+	f := sender.AuthForm{Name: strings.TrimSpace(signing.CleanText(c.FormValue("name"), 201)), Organization: strings.TrimSpace(signing.CleanText(c.FormValue("organization"), 201)),
+		Email: strings.ToLower(strings.TrimSpace(signing.CleanText(c.FormValue("email"), 321))), Errors: map[string]string{}}
+	password := c.FormValue("password")
+	if f.Name == "" || utf8.RuneCountInString(f.Name) > 200 {
+		f.Errors["name"] = "Enter your name (at most 200 characters)."
+	}
+	if utf8.RuneCountInString(f.Organization) > 200 {
+		f.Errors["organization"] = "The organization name can be at most 200 characters."
+	}
+	if !ValidEmail(f.Email) {
+		f.Errors["email"] = "Enter a valid email address, like name@example.com."
+	}
+	if msg, refused := PasswordMessage(accounts.CheckPassword(password, f.Email, f.Name)); refused {
+		f.Errors["password"] = msg
+	}
+	if len(f.Errors) > 0 {
+		return Render(c, http.StatusUnprocessableEntity, sender.Signup(h.Page(c, "Sign up", ""), f))
+	}
+	err := h.Accounts.Signup(c.Request().Context(), accounts.SignupInput{Name: f.Name, Organization: f.Organization,
+		Email: f.Email, Password: password, IP: c.RealIP()})
+	var throttled *accounts.ThrottledError
+	if errors.As(err, &throttled) {
+		setRetryAfter(c, throttled.RetryAfter)
+		f.Errors["form"] = "Too many sign-ups from your network. Wait " + waitText(throttled.RetryAfter) + ", then try again."
+		return Render(c, http.StatusTooManyRequests, sender.Signup(h.Page(c, "Sign up", ""), f))
+	}
+	if err != nil {
+		return busyOr(c, err)
+	}
+	return redirect(c, "/signup/check-email")
+}
+
+// CheckEmail is the page after every sign-up.
+func (h *Handler) CheckEmail(c echo.Context) error {
+	return Render(c, http.StatusOK, sender.CheckEmail(h.Page(c, "Check your email", ""), h.DevMailbox))
+}
+
+// errBadConfirmation answers a confirmation link that was altered or has expired.
+var errBadConfirmation = echo.NewHTTPError(http.StatusNotFound, "This confirmation link is not valid or has expired. Log in with your email and password: we will send you a new one.")
+
+// ConfirmForm shows the one button that confirms; opening the link changes nothing.
+func (h *Handler) ConfirmForm(c echo.Context) error {
+	token := c.QueryParam("token")
+	if err := h.Accounts.CheckConfirmation(token); err != nil {
+		return confirmError(err)
+	}
+	return Render(c, http.StatusOK, sender.ConfirmEmail(h.Page(c, "Confirm your email address", ""), token))
+}
+
+// Confirm marks the address as confirmed and logs its owner in.
+func (h *Handler) Confirm(c echo.Context) error {
+	u, err := h.Accounts.Confirm(c.Request().Context(), c.FormValue("token"))
+	if err != nil {
+		return confirmError(err)
+	}
+	return h.startSession(c, u.ID, "Welcome to Signet! Upload a PDF to send it for signature.", "/documents/new")
+}
+
+func confirmError(err error) error {
+	if errors.Is(err, accounts.ErrInvalidToken) {
+		return errBadConfirmation
+	}
+	return err
+}
