@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"signet/config"
 	"signet/internal/testapp"
@@ -144,5 +145,51 @@ func TestLoginAndSignupFloodsKeepMemoryBounded(t *testing.T) {
 		if status != http.StatusUnauthorized && status != http.StatusSeeOther && status != http.StatusServiceUnavailable && status != http.StatusTooManyRequests {
 			t.Errorf("unexpected status %d in %v", status, count)
 		}
+	}
+}
+
+// When every hashing slot stays taken, a log-in is answered 503 with Retry-After and a page a
+// person understands, and it does not count as a failed attempt.
+func TestBusyHasherAnswers503AndCountsNoFailure(t *testing.T) {
+	app := testapp.New(t, testapp.Options{Configure: func(c *config.Config) {
+		c.HashMemoryMiB, c.HashWait = 64, time.Millisecond // one slot, almost no wait
+		c.LoginFailuresPerAccount, c.LoginFailuresPerIPAcct = 40, 40
+	}})
+	sender := app.NewSender("alice@example.com")
+	answers := make([]*testapp.Response, 30)
+	var wg sync.WaitGroup
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[i] = postLogin(app, sender.User.Email, "wrong password")
+		}()
+	}
+	wg.Wait()
+	busy, failed := 0, 0
+	for _, res := range answers {
+		switch res.StatusCode {
+		case http.StatusServiceUnavailable:
+			busy++
+			if res.Header.Get("Retry-After") == "" || !strings.Contains(res.Body, "Signet is busy checking other passwords") {
+				t.Errorf("503 without Retry-After or explanation: %q", res.Header.Get("Retry-After"))
+			}
+		case http.StatusUnauthorized:
+			failed++
+		default:
+			t.Errorf("unexpected status %d", res.StatusCode)
+		}
+	}
+	if busy == 0 {
+		t.Fatalf("no request found the single slot busy (%d failures)", failed)
+	}
+	// only the evaluated failures count: 40 - failed more wrong passwords are still evaluated
+	for i := 0; i < 40-failed; i++ {
+		if res := postLogin(app, sender.User.Email, "wrong password"); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong password #%d after %d evaluated ones: status %d, want 401", i+1, failed, res.StatusCode)
+		}
+	}
+	if res := postLogin(app, sender.User.Email, "wrong password"); res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("past the limit: status %d, want 429", res.StatusCode)
 	}
 }
