@@ -45,19 +45,38 @@ func (s *Service) CheckConfirmation(token string) error {
 	return err
 }
 
-// Confirm marks the token's account as confirmed and returns it.
-func (s *Service) Confirm(ctx context.Context, token string) (*models.User, error) {
-	userID, err := s.tokenUser(token)
+// ConfirmInput is a press of the confirmation button: the link's token and the password
+// chosen at sign-up, so a link alone (say, to an account someone else created with your
+// address) confirms nothing.
+type ConfirmInput struct {
+	Token, Password, IP, DeviceCookie string
+}
+
+// Confirm checks the token and the password (throttled like a log-in), marks the account as
+// confirmed and logs its owner in.
+func (s *Service) Confirm(ctx context.Context, in ConfirmInput) (*LoginResult, error) {
+	userID, err := s.tokenUser(in.Token)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.ConfirmUser(ctx, userID, s.now()); err != nil {
-		if models.IsNotFound(err) {
-			return nil, ErrInvalidToken
-		}
+	u, err := s.store.UserByID(ctx, userID)
+	if models.IsNotFound(err) {
+		return nil, ErrInvalidToken
+	} else if err != nil {
 		return nil, err
 	}
-	return s.store.UserByID(ctx, userID)
+	res, err := s.authenticate(ctx, LoginInput{Email: u.Email, Password: in.Password, IP: in.IP, DeviceCookie: in.DeviceCookie})
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if err := s.store.ConfirmUser(ctx, userID, now); err != nil {
+		return nil, err
+	}
+	if res.User.ConfirmedAt == nil {
+		res.User.ConfirmedAt = &now
+	}
+	return res, nil
 }
 
 func (s *Service) tokenUser(token string) (string, error) {

@@ -19,10 +19,26 @@ type LoginResult struct {
 	DeviceCookie string
 }
 
-// Login reserves an attempt in every bucket before hashing, so a flood evaluates at most the
-// limit; a wrong password keeps its reservation (it is the failure count), a success clears
-// the account's. The right password of an unconfirmed account sends a fresh link.
+// Login checks the password; the right password of an unconfirmed account sends a fresh link
+// instead of logging in.
 func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error) {
+	res, err := s.authenticate(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if res.User.ConfirmedAt == nil {
+		if err := s.sendConfirmation(ctx, res.User.ID); err != nil {
+			return nil, err
+		}
+		return nil, ErrUnconfirmed
+	}
+	return res, nil
+}
+
+// authenticate reserves an attempt in every bucket before hashing, so a flood evaluates at
+// most the limit; a wrong password keeps its reservation (it is the failure count), a success
+// clears the account's and renews the trusted-device cookie.
+func (s *Service) authenticate(ctx context.Context, in LoginInput) (*LoginResult, error) {
 	email := NormalizeEmail(in.Email)
 	u, err := s.store.UserByEmail(ctx, email)
 	if err != nil && !models.IsNotFound(err) {
@@ -47,12 +63,6 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 	}
 	if err := s.succeeded(ctx, buckets); err != nil {
 		return nil, err
-	}
-	if u.ConfirmedAt == nil {
-		if err := s.sendConfirmation(ctx, u.ID); err != nil {
-			return nil, err
-		}
-		return nil, ErrUnconfirmed
 	}
 	if device == "" {
 		device = newDeviceID()

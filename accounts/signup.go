@@ -45,18 +45,28 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) error {
 		return s.queue.Enqueue(ctx, tx, s.confirmationArgs(u.ID))
 	})
 	if errors.Is(err, models.ErrConflict) {
-		return s.tellOwnerOfSignupAttempt(ctx, in.Email)
+		return s.signupForTakenEmail(ctx, in, orgName, hash)
 	}
 	return err
 }
 
-func (s *Service) tellOwnerOfSignupAttempt(ctx context.Context, email string) error {
-	owner, err := s.store.UserByEmail(ctx, email)
-	if err != nil {
-		return err
-	}
+// signupForTakenEmail tells a confirmed owner that someone tried. An unconfirmed account takes
+// the latest sign-up's name and password and gets a fresh link: whoever reads the mailbox and
+// knows the last password confirms, so nobody can squat an address before its owner.
+func (s *Service) signupForTakenEmail(ctx context.Context, in SignupInput, orgName, hash string) error {
 	return s.queue.Transact(ctx, func(tx *gorm.DB) error {
-		return s.queue.Enqueue(ctx, tx, jobs.AccountEmailArgs{Message: jobs.AccountEmailSignupExisting, UserID: owner.ID})
+		st := s.store.WithTx(tx)
+		owner, err := st.UserByEmail(ctx, in.Email)
+		if err != nil {
+			return err
+		}
+		if owner.ConfirmedAt != nil {
+			return s.queue.Enqueue(ctx, tx, jobs.AccountEmailArgs{Message: jobs.AccountEmailSignupExisting, UserID: owner.ID})
+		}
+		if err := st.ReplacePendingUser(ctx, owner, in.Name, orgName, hash); err != nil {
+			return err
+		}
+		return s.queue.Enqueue(ctx, tx, s.confirmationArgs(owner.ID))
 	})
 }
 

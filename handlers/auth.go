@@ -61,9 +61,7 @@ func (h *Handler) LoginForm(c echo.Context) error {
 func (h *Handler) Login(c echo.Context) error {
 	email := signing.CleanText(c.FormValue("email"), 320)
 	in := accounts.LoginInput{Email: email, Password: c.FormValue("password"), IP: c.RealIP()}
-	if ck, err := c.Cookie(h.deviceCookieName()); err == nil {
-		in.DeviceCookie = ck.Value
-	}
+	in.DeviceCookie = h.deviceCookie(c)
 	res, err := h.Accounts.Login(c.Request().Context(), in)
 	loginPage := func(status int, msg string) error {
 		f := sender.AuthForm{Email: email, SignupClosed: h.SignupClosed, Errors: map[string]string{"form": msg}}
@@ -82,8 +80,7 @@ func (h *Handler) Login(c echo.Context) error {
 	default:
 		return busyOr(c, err)
 	}
-	c.SetCookie(&http.Cookie{Name: h.deviceCookieName(), Value: res.DeviceCookie, Path: "/", HttpOnly: true, Secure: h.SecureCookies,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(h.Accounts.Limits().TrustedDeviceLifetime.Seconds())})
+	h.setDeviceCookie(c, res.DeviceCookie)
 	return h.startSession(c, res.User.ID, "", "/documents")
 }
 
@@ -93,6 +90,19 @@ func (h *Handler) deviceCookieName() string {
 		return "__Host-signet_device"
 	}
 	return "signet_device"
+}
+
+func (h *Handler) deviceCookie(c echo.Context) string {
+	if ck, err := c.Cookie(h.deviceCookieName()); err == nil {
+		return ck.Value
+	}
+	return ""
+}
+
+// setDeviceCookie remembers the browser as one its account logged in from (signed, long-lived).
+func (h *Handler) setDeviceCookie(c echo.Context, value string) {
+	c.SetCookie(&http.Cookie{Name: h.deviceCookieName(), Value: value, Path: "/", HttpOnly: true, Secure: h.SecureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(h.Accounts.Limits().TrustedDeviceLifetime.Seconds())})
 }
 
 // busyOr answers a full hashing limiter with 503 and Retry-After, and passes other errors on.

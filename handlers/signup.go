@@ -88,22 +88,36 @@ func (h *Handler) CheckEmail(c echo.Context) error {
 // errBadConfirmation answers a confirmation link that was altered or has expired.
 var errBadConfirmation = echo.NewHTTPError(http.StatusNotFound, "This confirmation link is not valid or has expired. Log in with your email and password: we will send you a new one.")
 
-// ConfirmForm shows the one button that confirms; opening the link changes nothing.
+// ConfirmForm shows the confirmation form; opening the link changes nothing.
 func (h *Handler) ConfirmForm(c echo.Context) error {
 	token := c.QueryParam("token")
 	if err := h.Accounts.CheckConfirmation(token); err != nil {
 		return confirmError(err)
 	}
-	return Render(c, http.StatusOK, sender.ConfirmEmail(h.Page(c, "Confirm your email address", ""), token))
+	return Render(c, http.StatusOK, sender.ConfirmEmail(h.Page(c, "Confirm your email address", ""), token, ""))
 }
 
-// Confirm marks the address as confirmed and logs its owner in.
+// Confirm checks the password chosen at sign-up, marks the address as confirmed and logs its owner in.
 func (h *Handler) Confirm(c echo.Context) error {
-	u, err := h.Accounts.Confirm(c.Request().Context(), c.FormValue("token"))
-	if err != nil {
-		return confirmError(err)
+	token := c.FormValue("token")
+	res, err := h.Accounts.Confirm(c.Request().Context(), accounts.ConfirmInput{Token: token, Password: c.FormValue("password"),
+		IP: c.RealIP(), DeviceCookie: h.deviceCookie(c)})
+	form := func(status int, msg string) error {
+		return Render(c, status, sender.ConfirmEmail(h.Page(c, "Confirm your email address", ""), token, msg))
 	}
-	return h.startSession(c, u.ID, "Welcome to Signet! Upload a PDF to send it for signature.", "/documents/new")
+	var throttled *accounts.ThrottledError
+	switch {
+	case err == nil:
+	case errors.As(err, &throttled):
+		setRetryAfter(c, throttled.RetryAfter)
+		return form(http.StatusTooManyRequests, "Too many wrong passwords. Wait "+waitText(throttled.RetryAfter)+", then try again.")
+	case errors.Is(err, accounts.ErrBadCredentials):
+		return form(http.StatusUnauthorized, "This is not the password chosen at sign-up. If you signed up more than once, use the password of the last time.")
+	default:
+		return busyOr(c, confirmError(err))
+	}
+	h.setDeviceCookie(c, res.DeviceCookie)
+	return h.startSession(c, res.User.ID, "Welcome to Signet! Upload a PDF to send it for signature.", "/documents/new")
 }
 
 func confirmError(err error) error {

@@ -71,3 +71,20 @@ func (s *Store) ConfirmUser(ctx context.Context, id string, at time.Time) error 
 	}
 	return nil
 }
+
+// ReplacePendingUser gives an unconfirmed account the latest sign-up's name, organization name
+// and password hash; a confirmed account is never changed (ErrConflict).
+func (s *Store) ReplacePendingUser(ctx context.Context, u *User, name, orgName, passwordHash string) error {
+	res := s.ctx(ctx).Model(&User{}).Where("id = ? AND confirmed_at IS NULL", u.ID).
+		Updates(map[string]any{"name": name, "password_hash": passwordHash})
+	if res.Error != nil {
+		return fmt.Errorf("models: unable to update pending user: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("models: user is confirmed: %w", ErrConflict)
+	}
+	if err := s.ctx(ctx).Model(&Organization{}).Where("id = ?", u.OrganizationID).Update("name", orgName).Error; err != nil {
+		return fmt.Errorf("models: unable to rename pending organization: %w", err)
+	}
+	return nil
+}

@@ -196,6 +196,7 @@ func browserSignUp(b *testapp.Chrome, app *testapp.App, email string) {
 	b.Navigate(browserConfirmationLink(b.T, app, email))
 	b.Do("confirm the email address",
 		chromedp.WaitVisible(chromedp.CSS(`form[data-testid="confirm-form"]`)),
+		chromedp.SendKeys(chromedp.ID("password"), "a sufficiently long password"),
 		browserPress(b, `form[data-testid="confirm-form"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(`form[data-testid="new-document-form"]`)),
 	)

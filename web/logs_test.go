@@ -62,7 +62,7 @@ func TestLogsKeepNoSecrets(t *testing.T) {
 	alice.SignUp(url.Values{"name": {"Alice"}, "email": {"alice@example.com"}, "password": {password}})
 	confirmLink := app.ConfirmationLink("alice@example.com")
 	secret.add("confirmation token", confirmLink[strings.Index(confirmLink, "token=")+len("token="):])
-	res := alice.Confirm(confirmLink)
+	res := alice.Confirm(confirmLink, password)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("confirm: status %d", res.StatusCode)
 	}

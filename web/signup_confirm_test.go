@@ -78,7 +78,7 @@ func TestSignupAnswersNewAndTakenEmailsAlike(t *testing.T) {
 	if u, _ := app.Store.UserByEmail(t.Context(), "bob@example.com"); u.ConfirmedAt != nil {
 		t.Fatal("opening the link confirmed the account")
 	}
-	res = b.Confirm(link)
+	res = b.Confirm(link, "a long enough password")
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/documents/new" {
 		t.Fatalf("confirm: status %d location %q", res.StatusCode, res.Header.Get("Location"))
 	}
@@ -143,7 +143,52 @@ func TestDevMailboxCarriesTheConfirmationLink(t *testing.T) {
 		link = smtptest.ExtractLink(app.Logs.String(), app.URL+"/confirm?token=")
 		return link != ""
 	})
-	if res := b.Confirm(link); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/documents/new" {
+	if res := b.Confirm(link, "a long enough password"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/documents/new" {
 		t.Fatalf("confirm from the logged link: status %d", res.StatusCode)
+	}
+}
+
+// Nobody can create an account for someone else's address and take it over when they confirm:
+// a pending account takes the latest sign-up's password, and confirming asks for it.
+func TestSignupCannotSquatAnAddress(t *testing.T) {
+	app := testapp.New(t)
+	const attackerPassword, victimPassword = "attacker chosen password", "victim chosen password"
+	app.NewBrowser().SignUp(signupForm("Mallory", "victim@example.com", attackerPassword))
+	firstLink := app.ConfirmationLink("victim@example.com")
+	victim := app.NewBrowser()
+	victim.SignUp(signupForm("Victor", "victim@example.com", victimPassword))
+	var links []string
+	testapp.Eventually(t, "a second confirmation email", func() bool {
+		links = nil
+		for _, m := range app.SMTP.Messages() {
+			if m.To[0] == "victim@example.com" && strings.HasPrefix(m.Subject, "Confirm your email") {
+				links = append(links, smtptest.ExtractLink(m.Text, app.URL+"/confirm?token="))
+			}
+		}
+		return len(links) == 2
+	})
+	for _, m := range app.SMTP.Messages() {
+		if strings.HasPrefix(m.Subject, "Someone tried") {
+			t.Errorf("a pending account's address got a %q notice instead of a fresh link", m.Subject)
+		}
+	}
+
+	res := app.NewBrowser().Confirm(firstLink, attackerPassword)
+	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(res.Body, "not the password chosen at sign-up") {
+		t.Fatalf("confirming with the squatter's password: status %d, want 401 with a message", res.StatusCode)
+	}
+	if u, _ := app.Store.UserByEmail(t.Context(), "victim@example.com"); u.ConfirmedAt != nil || u.Name != "Victor" {
+		t.Fatalf("the pending account: confirmed %v, name %q", u.ConfirmedAt, u.Name)
+	}
+	if res := victim.Confirm(links[1], victimPassword); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the owner's confirmation: status %d", res.StatusCode)
+	}
+	if res := postLoginAs(app.NewBrowser(), "victim@example.com", attackerPassword); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the squatter's password logs in: status %d", res.StatusCode)
+	}
+	var n int64
+	app.DB.Model(&models.User{}).Where("email = ?", "victim@example.com").Count(&n)
+	if n != 1 {
+		t.Errorf("%d accounts for one address", n)
 	}
 }

@@ -32,15 +32,15 @@ func (a *App) ConfirmationLink(address string) string {
 	return link
 }
 
-// Confirm opens a confirmation link and presses its button; the answer is the redirect after log-in.
-func (b *Browser) Confirm(link string) *Response {
+// Confirm opens a confirmation link and submits it with the sign-up password; the answer is the redirect after log-in.
+func (b *Browser) Confirm(link, password string) *Response {
 	b.T.Helper()
 	page := b.Get(link)
 	if page.StatusCode != http.StatusOK {
 		b.T.Fatalf("GET confirmation link: status %d", page.StatusCode)
 	}
 	u, _ := url.Parse(link)
-	return b.PostForm("/confirm", url.Values{"token": {u.Query().Get("token")}})
+	return b.PostForm("/confirm", url.Values{"token": {u.Query().Get("token")}, "password": {password}})
 }
 
 // SignUpConfirmed signs up through the form, reads the confirmation email and opens its link:
@@ -48,5 +48,5 @@ func (b *Browser) Confirm(link string) *Response {
 func (b *Browser) SignUpConfirmed(v url.Values) *Response {
 	b.T.Helper()
 	b.SignUp(v)
-	return b.Confirm(b.App.ConfirmationLink(v.Get("email")))
+	return b.Confirm(b.App.ConfirmationLink(v.Get("email")), v.Get("password"))
 }
