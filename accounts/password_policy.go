@@ -1,6 +1,8 @@
 package accounts
 
 import (
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/trustelem/zxcvbn"
@@ -30,7 +32,7 @@ func CheckPassword(password string, personal ...string) error {
 	if n > zxcvbnMaxRunes { // zxcvbn's matching grows fast with length; a long tail only adds strength
 		password = string([]rune(password)[:zxcvbnMaxRunes])
 	}
-	r := zxcvbn.PasswordStrength(password, personal)
+	r := zxcvbn.PasswordStrength(password, personalWords(personal))
 	if r.Score >= minPasswordScore {
 		return nil
 	}
@@ -40,4 +42,16 @@ func CheckPassword(password string, personal ...string) error {
 		}
 	}
 	return &PasswordError{Code: CodePasswordGuessable}
+}
+
+// personalWords splits an email and a name into the words an attacker would try ("jane",
+// "doe", "example"), keeping the whole values too.
+func personalWords(values []string) []string {
+	var words []string
+	for _, v := range values {
+		v = strings.ToLower(v)
+		words = append(words, v)
+		words = append(words, strings.FieldsFunc(v, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })...)
+	}
+	return words
 }
