@@ -38,11 +38,20 @@ func (s *Service) confirmURL(userID string, expiresAt int64) string {
 	return s.baseURL + "/confirm?token=" + url.QueryEscape(s.confirmationToken(userID, expiresAt))
 }
 
-// CheckConfirmation tells whether a token is valid, without changing anything (mail scanners
-// open links; only the confirmation form's POST confirms).
-func (s *Service) CheckConfirmation(token string) error {
-	_, err := s.tokenUser(token)
-	return err
+// CheckConfirmation returns the email a valid token confirms, without changing anything (mail
+// scanners open links; only the confirmation form's POST confirms).
+func (s *Service) CheckConfirmation(ctx context.Context, token string) (string, error) {
+	userID, err := s.tokenUser(token)
+	if err != nil {
+		return "", err
+	}
+	u, err := s.store.UserByID(ctx, userID)
+	if models.IsNotFound(err) {
+		return "", ErrInvalidToken
+	} else if err != nil {
+		return "", err
+	}
+	return u.Email, nil
 }
 
 // ConfirmInput is a press of the confirmation button: the link's token and the password

@@ -91,19 +91,21 @@ var errBadConfirmation = echo.NewHTTPError(http.StatusNotFound, "This confirmati
 // ConfirmForm shows the confirmation form; opening the link changes nothing.
 func (h *Handler) ConfirmForm(c echo.Context) error {
 	token := c.QueryParam("token")
-	if err := h.Accounts.CheckConfirmation(token); err != nil {
+	email, err := h.Accounts.CheckConfirmation(c.Request().Context(), token)
+	if err != nil {
 		return confirmError(err)
 	}
-	return Render(c, http.StatusOK, sender.ConfirmEmail(h.Page(c, "Confirm your email address", ""), token, ""))
+	return Render(c, http.StatusOK, sender.ConfirmEmail(h.Page(c, "Confirm your email address", ""), sender.ConfirmForm{Token: token, Email: email}))
 }
 
 // Confirm checks the password chosen at sign-up, marks the address as confirmed and logs its owner in.
 func (h *Handler) Confirm(c echo.Context) error {
 	token := c.FormValue("token")
+	email, _ := h.Accounts.CheckConfirmation(c.Request().Context(), token) // for the form, shown again on a wrong password
 	res, err := h.Accounts.Confirm(c.Request().Context(), accounts.ConfirmInput{Token: token, Password: c.FormValue("password"),
 		IP: c.RealIP(), DeviceCookie: h.deviceCookie(c)})
 	form := func(status int, msg string) error {
-		return Render(c, status, sender.ConfirmEmail(h.Page(c, "Confirm your email address", ""), token, msg))
+		return Render(c, status, sender.ConfirmEmail(h.Page(c, "Confirm your email address", ""), sender.ConfirmForm{Token: token, Email: email, Error: msg}))
 	}
 	var throttled *accounts.ThrottledError
 	switch {
