@@ -19,8 +19,9 @@ const (
 )
 
 // CheckPassword applies NIST SP 800-63B §3.1.1.2: a length floor and a refusal of passwords
-// that attackers try first. zxcvbn's bundled lists include the most common passwords found
-// in public breaches; personal words (email, name) count against the password.
+// that attackers try first: those on the bundled breached-password list, and those zxcvbn
+// (whose own lists hold the most common breached passwords) finds guessable, counting
+// personal words (email, name) against the password.
 func CheckPassword(password string, personal ...string) error {
 	n := utf8.RuneCountInString(password)
 	switch {
@@ -28,6 +29,9 @@ func CheckPassword(password string, personal ...string) error {
 		return &PasswordError{Code: CodePasswordTooShort}
 	case n > MaxPasswordLength:
 		return &PasswordError{Code: CodePasswordTooLong}
+	}
+	if inBreachedList(password) {
+		return &PasswordError{Code: CodePasswordBreached}
 	}
 	if n > zxcvbnMaxRunes { // zxcvbn's matching grows fast with length; a long tail only adds strength
 		password = string([]rune(password)[:zxcvbnMaxRunes])

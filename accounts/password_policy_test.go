@@ -24,6 +24,8 @@ func TestCheckPassword(t *testing.T) {
 		{"short", nil, accounts.CodePasswordTooShort},
 		{strings.Repeat("long tail ", 26), nil, accounts.CodePasswordTooLong},
 		{"jonathanmcgregor", []string{"jonathan.mcgregor@example.com", "Jonathan McGregor"}, accounts.CodePasswordGuessable},
+		{"ghostrecon", nil, accounts.CodePasswordBreached},  // on the bundled list only, not in zxcvbn's
+		{"ForgetMeNot", nil, accounts.CodePasswordBreached}, // the list matches in any case
 		{"correct horse battery", nil, ""},
 		{"Tr0ub4dor&3-horse", nil, ""},
 		{"vR7#kq2!Lm9@xT4$" + strings.Repeat("z", 200), nil, ""}, // long: zxcvbn sees only the first 64 characters
