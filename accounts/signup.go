@@ -17,8 +17,8 @@ type SignupInput struct {
 }
 
 // Signup answers the same way whether the email is new or taken, after the same work (one
-// hash): a new address gets an unconfirmed account and a confirmation link, a taken one gets
-// an email telling its owner someone tried. Either way the caller shows "check your email".
+// hash): a new address gets an unconfirmed account and a confirmation link, a taken one an
+// email (see signupForTakenEmail). Either way the caller shows "check your email".
 func (s *Service) Signup(ctx context.Context, in SignupInput) error {
 	in.Email = NormalizeEmail(in.Email)
 	if err := CheckPassword(in.Password, in.Email, in.Name); err != nil {
