@@ -12,10 +12,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"unicode/utf8"
 
-	"github.com/alexedwards/argon2id"
-
+	"signet/accounts"
 	"signet/config"
 	"signet/handlers"
 	"signet/models"
@@ -130,24 +128,17 @@ func userCommand(cfg config.Config, args []string, stdout io.Writer) error {
 	if !handlers.ValidEmail(strings.ToLower(strings.TrimSpace(*email))) {
 		return errors.New("--email must be a valid email address")
 	}
-	if n := utf8.RuneCountInString(*password); n < 10 || n > 256 {
-		return errors.New("--password must have 10 to 256 characters")
-	}
 	store, closeDB, err := openStore(cfg)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	hash, err := argon2id.CreateHash(*password, argon2id.DefaultParams)
+	svc := accounts.New(accounts.Deps{Store: store, Hasher: accounts.NewDefaultHasher(cfg.HashMemoryMiB, cfg.HashWait)})
+	u, err := svc.CreateConfirmedUser(context.Background(), *email, strings.TrimSpace(*name), *password)
+	if msg, refused := handlers.PasswordMessage(err); refused {
+		return errors.New("--password: " + msg)
+	}
 	if err != nil {
-		return err
-	}
-	u := &models.User{Email: *email, Name: strings.TrimSpace(*name), PasswordHash: hash}
-	orgName := u.Name
-	if orgName == "" {
-		orgName = *email
-	}
-	if err := store.CreateUserWithOrganization(context.Background(), orgName, u); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "created user %s (organization %s)\n", u.Email, u.OrganizationID)

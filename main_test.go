@@ -110,6 +110,9 @@ func TestCLIUserAndAPIKey(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the user is not in the database: %v", err)
 	}
+	if u.ConfirmedAt == nil {
+		t.Error("a user made with the CLI must not need to confirm the email")
+	}
 	if u.Name != "Bob Builder" || u.Role != models.RoleOwner || u.Organization.Name != "Bob Builder" {
 		t.Errorf("user %+v", u)
 	}
@@ -170,6 +173,9 @@ func TestCLIRejectsBadArguments(t *testing.T) {
 		{"user with bad email", []string{"user", "create", "--email", "not-an-email", "--password", "long enough password"}, "email"},
 		{"user with short password", []string{"user", "create", "--email", "new@example.com", "--password", "short"}, "password"},
 		{"user without password", []string{"user", "create", "--email", "new@example.com"}, "password"},
+		{"user with repeated characters", []string{"user", "create", "--email", "new@example.com", "--password", "aaaaaaaaaa"}, "too easy to guess"},
+		{"user with sequential digits", []string{"user", "create", "--email", "new@example.com", "--password", "1234567890"}, "leaked from other sites"},
+		{"user with a leaked password", []string{"user", "create", "--email", "new@example.com", "--password", "password12"}, "leaked from other sites"},
 		{"user with unknown flag", []string{"user", "create", "--email", "new@example.com", "--password", "long enough password", "--admin"}, "admin"},
 		{"user already exists", []string{"user", "create", "--email", "TAKEN@example.com", "--password", "long enough password"}, "already"},
 		{"apikey without subcommand", []string{"apikey"}, "usage"},

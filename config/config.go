@@ -31,6 +31,18 @@ type Config struct {
 	LogLevel       string        `env:"LOG_LEVEL" envDefault:"info"`
 	TrustProxy     bool          `env:"TRUST_PROXY"`                    // take the client IP from X-Forwarded-For
 	AllowSignup    bool          `env:"ALLOW_SIGNUP" envDefault:"true"` // false: accounts only via `signet user create`
+
+	// Password hashing and the log-in and sign-up throttles (DESIGN §4); zero means the default.
+	HashMemoryMiB           int64         `env:"HASH_MEMORY_MIB" envDefault:"256"` // argon2id runs at most this/64 MiB at once
+	HashWait                time.Duration `env:"HASH_WAIT" envDefault:"3s"`        // then 503 with Retry-After
+	LoginWindow             time.Duration `env:"LOGIN_WINDOW" envDefault:"15m"`
+	LoginFailuresPerAccount int           `env:"LOGIN_FAILURES_PER_ACCOUNT" envDefault:"10"`
+	LoginFailuresPerIPAcct  int           `env:"LOGIN_FAILURES_PER_IP_ACCOUNT" envDefault:"10"`
+	LoginFailuresPerIP      int           `env:"LOGIN_FAILURES_PER_IP" envDefault:"100"`
+	LoginFailuresPerDevice  int           `env:"LOGIN_FAILURES_PER_DEVICE" envDefault:"10"`
+	TrustedDeviceLifetime   time.Duration `env:"TRUSTED_DEVICE_LIFETIME" envDefault:"2160h"`
+	SignupWindow            time.Duration `env:"SIGNUP_WINDOW" envDefault:"1h"`
+	SignupsPerIP            int           `env:"SIGNUPS_PER_IP" envDefault:"10"`
 }
 
 // Load reads the environment and checks the values that would fail later in confusing ways.

@@ -3,20 +3,16 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"strings"
+	"strconv"
 	"time"
-	"unicode/utf8"
 
-	"github.com/alexedwards/argon2id"
 	"github.com/labstack/echo/v4"
 
+	"signet/accounts"
 	"signet/models"
 	"signet/signing"
 	"signet/views/sender"
 )
-
-// dummyHash makes a login for an unknown email cost as much as one for a known email.
-var dummyHash, _ = argon2id.CreateHash("signet-timing-equaliser", argon2id.DefaultParams)
 
 func currentUser(c echo.Context) *models.User {
 	u, _ := c.Get("user").(*models.User)
@@ -53,57 +49,6 @@ func (h *Handler) Home(c echo.Context) error {
 	return redirect(c, "/login")
 }
 
-// errSignupClosed answers both sign-up routes when the operator closed public sign-up.
-var errSignupClosed = echo.NewHTTPError(http.StatusNotFound, "Sign-up is closed on this Signet. Ask its administrator for an account.")
-
-// SignupForm shows the sign-up page.
-func (h *Handler) SignupForm(c echo.Context) error {
-	if h.SignupClosed {
-		return errSignupClosed
-	}
-	return Render(c, http.StatusOK, sender.Signup(h.Page(c, "Sign up", ""), sender.AuthForm{}))
-}
-
-// Signup creates an account and its organization, then logs in.
-func (h *Handler) Signup(c echo.Context) error {
-	if h.SignupClosed {
-		return errSignupClosed
-	}
-	// clipped a little past each limit, so an over-long value still gets its message
-	f := sender.AuthForm{Name: strings.TrimSpace(signing.CleanText(c.FormValue("name"), 201)), Organization: strings.TrimSpace(signing.CleanText(c.FormValue("organization"), 201)),
-		Email: strings.ToLower(strings.TrimSpace(signing.CleanText(c.FormValue("email"), 321))), Errors: map[string]string{}}
-	password := c.FormValue("password")
-	if f.Name == "" || utf8.RuneCountInString(f.Name) > 200 {
-		f.Errors["name"] = "Enter your name (at most 200 characters)."
-	}
-	if utf8.RuneCountInString(f.Organization) > 200 {
-		f.Errors["organization"] = "The organization name can be at most 200 characters."
-	}
-	if !ValidEmail(f.Email) {
-		f.Errors["email"] = "Enter a valid email address, like name@example.com."
-	}
-	if n := utf8.RuneCountInString(password); n < 10 || n > 256 {
-		f.Errors["password"] = "Choose a password of at least 10 characters."
-	}
-	if len(f.Errors) > 0 {
-		return Render(c, http.StatusUnprocessableEntity, sender.Signup(h.Page(c, "Sign up", ""), f))
-	}
-	hash, err := argon2id.CreateHash(password, argon2id.DefaultParams)
-	if err != nil {
-		return err
-	}
-	u := &models.User{Email: f.Email, Name: f.Name, PasswordHash: hash}
-	err = h.Store.CreateUserWithOrganization(c.Request().Context(), firstNonEmpty(f.Organization, f.Name), u)
-	if errors.Is(err, models.ErrConflict) {
-		f.Errors["email"] = "An account with this email already exists. Log in instead."
-		return Render(c, http.StatusUnprocessableEntity, sender.Signup(h.Page(c, "Sign up", ""), f))
-	}
-	if err != nil {
-		return err
-	}
-	return h.startSession(c, u.ID, "Welcome to Signet! Upload a PDF to send it for signature.", "/documents/new")
-}
-
 // LoginForm shows the log-in page.
 func (h *Handler) LoginForm(c echo.Context) error {
 	if currentUser(c) != nil {
@@ -112,45 +57,78 @@ func (h *Handler) LoginForm(c echo.Context) error {
 	return Render(c, http.StatusOK, sender.Login(h.Page(c, "Log in", ""), sender.AuthForm{SignupClosed: h.SignupClosed}))
 }
 
-// Password guessing is slowed per account and per address; counts live in the database.
-const (
-	loginWindow         = 15 * time.Minute
-	maxFailuresPerEmail = 10
-	maxFailuresPerIP    = 50
-)
-
-// Login checks the password (argon2id) and starts a fresh session.
+// Login checks the password through the accounts service and starts a fresh session.
 func (h *Handler) Login(c echo.Context) error {
-	ctx, email, password := c.Request().Context(), signing.CleanText(c.FormValue("email"), 320), c.FormValue("password")
-	now := h.Signing.Now()
-	byEmail, byIP, err := h.Store.CountLoginFailuresSince(ctx, email, c.RealIP(), now.Add(-loginWindow))
-	if err != nil {
-		return err
+	email := signing.CleanText(c.FormValue("email"), 320)
+	in := accounts.LoginInput{Email: email, Password: c.FormValue("password"), IP: c.RealIP()}
+	in.DeviceCookie = h.deviceCookie(c)
+	res, err := h.Accounts.Login(c.Request().Context(), in)
+	loginPage := func(status int, msg string) error {
+		f := sender.AuthForm{Email: email, SignupClosed: h.SignupClosed, Errors: map[string]string{"form": msg}}
+		return Render(c, status, sender.Login(h.Page(c, "Log in", ""), f))
 	}
-	if byEmail >= maxFailuresPerEmail || byIP >= maxFailuresPerIP {
-		f := sender.AuthForm{Email: email, SignupClosed: h.SignupClosed, Errors: map[string]string{"form": "Too many failed log-ins. Wait 15 minutes, then try again."}}
-		return Render(c, http.StatusTooManyRequests, sender.Login(h.Page(c, "Log in", ""), f))
+	var throttled *accounts.ThrottledError
+	switch {
+	case err == nil:
+	case errors.As(err, &throttled):
+		setRetryAfter(c, throttled.RetryAfter)
+		return loginPage(http.StatusTooManyRequests, "Too many failed log-ins. Wait "+waitText(throttled.RetryAfter)+", then try again.")
+	case errors.Is(err, accounts.ErrBadCredentials):
+		return loginPage(http.StatusUnauthorized, "The email or password is not right.")
+	case errors.Is(err, accounts.ErrUnconfirmed):
+		return loginPage(http.StatusForbidden, "Confirm your email address first: we have just sent you a new link. Open it, then log in.")
+	default:
+		return busyOr(c, err)
 	}
-	u, err := h.Store.UserByEmail(ctx, email)
-	if err != nil && !models.IsNotFound(err) {
-		return err
+	h.setDeviceCookie(c, res.DeviceCookie)
+	return h.startSession(c, res.User.ID, "", "/documents")
+}
+
+// deviceCookieName is the trusted-device cookie; under https a __Host- cookie cannot be planted by a sibling.
+func (h *Handler) deviceCookieName() string {
+	if h.SecureCookies {
+		return "__Host-signet_device"
 	}
-	hash := dummyHash
-	if u != nil {
-		hash = u.PasswordHash
+	return "signet_device"
+}
+
+func (h *Handler) deviceCookie(c echo.Context) string {
+	if ck, err := c.Cookie(h.deviceCookieName()); err == nil {
+		return ck.Value
 	}
-	ok, cerr := argon2id.ComparePasswordAndHash(password, hash)
-	if u == nil || cerr != nil || !ok {
-		if err := h.Store.RecordLoginFailure(ctx, email, c.RealIP(), now); err != nil {
-			return err
-		}
-		f := sender.AuthForm{Email: email, SignupClosed: h.SignupClosed, Errors: map[string]string{"form": "The email or password is not right."}}
-		return Render(c, http.StatusUnauthorized, sender.Login(h.Page(c, "Log in", ""), f))
+	return ""
+}
+
+// setDeviceCookie remembers the browser as one its account logged in from (signed, long-lived).
+func (h *Handler) setDeviceCookie(c echo.Context, value string) {
+	c.SetCookie(&http.Cookie{Name: h.deviceCookieName(), Value: value, Path: "/", HttpOnly: true, Secure: h.SecureCookies,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(h.Accounts.Limits().TrustedDeviceLifetime.Seconds())})
+}
+
+// busyOr answers a full hashing limiter with 503 and Retry-After, and passes other errors on.
+func busyOr(c echo.Context, err error) error {
+	var busy *accounts.BusyError
+	if errors.As(err, &busy) {
+		setRetryAfter(c, busy.RetryAfter)
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "Signet is busy checking other passwords right now. Wait a few seconds, then try again.")
 	}
-	if err := h.Store.ClearLoginFailures(ctx, u.Email); err != nil {
-		return err
+	return err
+}
+
+func setRetryAfter(c echo.Context, d time.Duration) {
+	c.Response().Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+}
+
+// waitText says a wait in whole minutes, or seconds under a minute.
+func waitText(d time.Duration) string {
+	if d < time.Minute {
+		return "a minute"
 	}
-	return h.startSession(c, u.ID, "", "/documents")
+	m := int((d + time.Minute - 1) / time.Minute)
+	if m == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(m) + " minutes"
 }
 
 func (h *Handler) startSession(c echo.Context, userID, flash, to string) error {

@@ -8,6 +8,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 
+	"signet/accounts"
 	"signet/models"
 	"signet/signing"
 	"signet/storage"
@@ -26,12 +27,14 @@ const (
 // Handler holds every dependency the handlers use.
 type Handler struct {
 	Signing        *signing.Service
+	Accounts       *accounts.Service
 	Store          *models.Store
 	Sessions       *scs.SessionManager
 	Blobs          storage.Blobs
 	DevMailbox     bool
 	MaxUploadBytes int64
 	SignupClosed   bool // accounts only via `signet user create`
+	SecureCookies  bool // the portal is reached over https
 }
 
 // Render writes a templ component with a status code.

@@ -32,6 +32,11 @@ var migrations = []*gormigrate.Migration{
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("login_failures") },
 	},
+	{
+		ID:       "202612010001_accounts_confirmation_and_attempts",
+		Migrate:  migrateAccountsV2,
+		Rollback: rollbackAccountsV2,
+	},
 }
 
 // Migrate brings the schema up to date; it runs on SQLite and PostgreSQL alike.

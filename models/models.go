@@ -25,12 +25,13 @@ const (
 
 // User is a sender account.
 type User struct {
-	ID             string `gorm:"primaryKey;size:36"`
-	OrganizationID string `gorm:"size:36;index;not null"`
-	Email          string `gorm:"size:320;uniqueIndex;not null"`
-	Name           string `gorm:"size:200"`
-	PasswordHash   string `gorm:"size:200;not null"`
-	Role           string `gorm:"size:20;not null"`
+	ID             string     `gorm:"primaryKey;size:36"`
+	OrganizationID string     `gorm:"size:36;index;not null"`
+	Email          string     `gorm:"size:320;uniqueIndex;not null"`
+	Name           string     `gorm:"size:200"`
+	PasswordHash   string     `gorm:"size:200;not null"`
+	Role           string     `gorm:"size:20;not null"`
+	ConfirmedAt    *time.Time // nil until the owner opens the emailed confirmation link
 	CreatedAt      time.Time
 	Organization   Organization
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -56,3 +57,34 @@ func (s *Store) UserByID(ctx context.Context, id string) (*User, error) {
 
 // IsNotFound reports whether err means the row does not exist (or is not visible).
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// ConfirmUser records that the owner proved the email is theirs; a second call keeps the first time.
+func (s *Store) ConfirmUser(ctx context.Context, id string, at time.Time) error {
+	res := s.ctx(ctx).Model(&User{}).Where("id = ? AND confirmed_at IS NULL", id).Update("confirmed_at", at)
+	if res.Error != nil {
+		return fmt.Errorf("models: unable to confirm user: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		if _, err := s.UserByID(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReplacePendingUser gives an unconfirmed account the latest sign-up's name, organization name
+// and password hash; a confirmed account is never changed (ErrConflict).
+func (s *Store) ReplacePendingUser(ctx context.Context, u *User, name, orgName, passwordHash string) error {
+	res := s.ctx(ctx).Model(&User{}).Where("id = ? AND confirmed_at IS NULL", u.ID).
+		Updates(map[string]any{"name": name, "password_hash": passwordHash})
+	if res.Error != nil {
+		return fmt.Errorf("models: unable to update pending user: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("models: user is confirmed: %w", ErrConflict)
+	}
+	if err := s.ctx(ctx).Model(&Organization{}).Where("id = ?", u.OrganizationID).Update("name", orgName).Error; err != nil {
+		return fmt.Errorf("models: unable to rename pending organization: %w", err)
+	}
+	return nil
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
+	"signet/accounts"
 	"signet/config"
 	"signet/handlers"
 	"signet/jobs"
@@ -53,6 +54,7 @@ type App struct {
 	Store    *models.Store
 	Queue    *jobs.Queue
 	Signing  *signing.Service
+	Accounts *accounts.Service
 	Sessions *scs.SessionManager
 	Logger   *slog.Logger
 	Blobs    storage.Blobs
@@ -117,14 +119,17 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 	a.Signing = signing.New(signing.Deps{Store: a.Store, Queue: a.Queue, Blobs: a.Blobs, Mailer: mailer, SecretKey: secret,
 		Policy: policy, Limits: limits, Sealer: sealer, BaseURL: cfg.BaseURLTrimmed(), Now: opt.Now})
 	a.Signing.RegisterWorkers(workers)
+	a.Accounts = accounts.New(accounts.Deps{Store: a.Store, Queue: a.Queue, Mailer: mailer, SecretKey: secret, BaseURL: cfg.BaseURLTrimmed(),
+		Hasher: accounts.NewDefaultHasher(cfg.HashMemoryMiB, cfg.HashWait), Limits: accountLimits(cfg), Now: opt.Now, Logger: logger})
+	a.Accounts.RegisterWorkers(workers)
 	sessions, closeSessions, err := newSessions(a.DB, cfg.RedisURL, cfg.Secure(), cfg.SessionIdle, cfg.SessionMaxAge)
 	if err != nil {
 		return nil, err
 	}
 	a.Sessions = sessions
 	a.closers = append(a.closers, closeSessions)
-	h := &handlers.Handler{Signing: a.Signing, Store: a.Store, Sessions: sessions, Blobs: a.Blobs,
-		DevMailbox: a.DevMail, MaxUploadBytes: cfg.MaxUploadBytes, SignupClosed: !cfg.AllowSignup}
+	h := &handlers.Handler{Signing: a.Signing, Accounts: a.Accounts, Store: a.Store, Sessions: sessions, Blobs: a.Blobs,
+		DevMailbox: a.DevMail, MaxUploadBytes: cfg.MaxUploadBytes, SignupClosed: !cfg.AllowSignup, SecureCookies: cfg.Secure()}
 	a.Echo = a.newEcho(h)
 	a.Handler = sessions.LoadAndSave(a.Echo)
 	return a, nil

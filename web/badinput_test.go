@@ -469,7 +469,9 @@ func TestSignupAndLoginRefuseBadInput(t *testing.T) {
 		{"email without domain dot", valid(map[string]string{"email": "ann@example"}), "email", "Enter a valid email address"},
 		{"short password", valid(map[string]string{"password": "short"}), "password", "at least 10 characters"},
 		{"missing name", valid(map[string]string{"name": "   "}), "name", "Enter your name"},
-		{"duplicate email", valid(map[string]string{"email": "ALICE@example.com"}), "email", "already exists"},
+		{"repeated characters", valid(map[string]string{"password": "aaaaaaaaaa"}), "password", "too easy to guess"},
+		{"sequential digits", valid(map[string]string{"password": "1234567890"}), "password", "leaked from other sites"},
+		{"leaked password", valid(map[string]string{"password": "password12"}), "password", "leaked from other sites"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -190,11 +190,34 @@ func browserSignUp(b *testapp.Chrome, app *testapp.App, email string) {
 		chromedp.SendKeys(chromedp.ID("email"), email),
 		chromedp.SendKeys(chromedp.ID("password"), "a sufficiently long password"),
 		browserPress(b, `form[data-testid="signup-form"] button[type="submit"]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="check-email"]`)),
+	)
+	browserCheckPage(b, "0-check-email")
+	b.Navigate(browserConfirmationLink(b.T, app, email))
+	b.Do("confirm the email address",
+		chromedp.WaitVisible(chromedp.CSS(`form[data-testid="confirm-form"]`)),
+		chromedp.SendKeys(chromedp.ID("password"), "a sufficiently long password"),
+		browserPress(b, `form[data-testid="confirm-form"] button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.CSS(`form[data-testid="new-document-form"]`)),
 	)
 	if loc := b.Location(); loc != app.URL+"/documents/new" {
 		b.T.Errorf("after sign-up the sender is at %s, want /documents/new", loc)
 	}
+}
+
+// browserConfirmationLink is the link of the confirmation email: from the SMTP server, or from
+// the server log when the dev mailbox keeps the mail.
+func browserConfirmationLink(t testing.TB, app *testapp.App, email string) string {
+	t.Helper()
+	if app.SMTP != nil {
+		return app.ConfirmationLink(email)
+	}
+	var link string
+	testapp.Eventually(t, "the confirmation link in the server log", func() bool {
+		link = smtptest.ExtractLink(app.Logs.String(), app.URL+"/confirm?token=")
+		return link != ""
+	})
+	return link
 }
 
 // browserUploadAndSend uploads pdf/testdata/in-10.pdf through the file input for one signer and waits for the document page.

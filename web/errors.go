@@ -24,7 +24,7 @@ func errorHandler(logger *slog.Logger, h *handlers.Handler, csrfCookie string) e
 				return
 			}
 		}
-		if e.Status >= 500 {
+		if e.Status >= 500 && e.Status != http.StatusServiceUnavailable { // 503 is a deliberate "busy", not a fault
 			logger.Error("request failed", "route", c.Path(), "method", c.Request().Method, "err", err)
 		}
 		var werr error
@@ -53,6 +53,8 @@ func heading(status int) string {
 		return "Too large"
 	case http.StatusTooManyRequests:
 		return "Please wait a moment"
+	case http.StatusServiceUnavailable:
+		return "Signet is busy"
 	}
 	if status >= 500 {
 		return "Something went wrong"

@@ -120,7 +120,7 @@ func TestWholeJobThroughTheWebPages(t *testing.T) {
 	if form.StatusCode != http.StatusOK || form.Doc(t).Find(`form[data-testid="signup-form"] input[name="_csrf"]`).Length() != 1 {
 		t.Fatalf("GET /signup: status %d, no form with a CSRF token", form.StatusCode)
 	}
-	res := alice.PostForm("/signup", url.Values{"name": {"Alice Sender"}, "organization": {"Acme Ltd"},
+	res := alice.SignUpConfirmed(url.Values{"name": {"Alice Sender"}, "organization": {"Acme Ltd"},
 		"email": {"Alice@Example.com"}, "password": {"a sufficiently long password"}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/documents/new" {
 		t.Fatalf("signup: status %d location %q body %s", res.StatusCode, res.Header.Get("Location"), truncateForLog(res.Body))

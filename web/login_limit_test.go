@@ -26,8 +26,8 @@ func TestLoginIsThrottledAfterTenWrongPasswords(t *testing.T) {
 		}
 	}
 	res := login(app.NewBrowser(), sender.Password)
-	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.Body, "Too many failed log-ins") {
-		t.Fatalf("the right password after 10 failures: status %d, want 429 with a message", res.StatusCode)
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.Body, "Too many failed log-ins") || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("the right password after 10 failures: status %d, want 429 with a message and Retry-After", res.StatusCode)
 	}
 	app.Clock.Advance(16 * time.Minute)
 	if res := login(app.NewBrowser(), sender.Password); res.StatusCode != http.StatusSeeOther {

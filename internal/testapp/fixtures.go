@@ -36,7 +36,8 @@ func (a *App) NewSender(email string) *Sender {
 	if err != nil {
 		a.T.Fatal(err)
 	}
-	u := &models.User{Email: email, Name: "Sender " + email, PasswordHash: hash}
+	confirmed := a.Clock.Now()
+	u := &models.User{Email: email, Name: "Sender " + email, PasswordHash: hash, ConfirmedAt: &confirmed}
 	if err := a.Store.CreateUserWithOrganization(ctx, "Org of "+email, u); err != nil {
 		a.T.Fatalf("create sender: %v", err)
 	}

@@ -171,7 +171,7 @@ func Signup(p layouts.Page, f AuthForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<p class=\"hint\" id=\"password-hint\">At least 10 characters.</p></div><div class=\"form-actions\"><button type=\"submit\" class=\"btn btn-primary btn-block\">Create account</button></div></form><p class=\"auth-alt\">Already have an account? <a href=\"/login\">Log in</a></p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<p class=\"hint\" id=\"password-hint\">At least 10 characters. Passwords leaked from other sites and easy patterns (repeated or sequential characters) are refused.</p></div><div class=\"form-actions\"><button type=\"submit\" class=\"btn btn-primary btn-block\">Create account</button></div></form><p class=\"auth-alt\">Already have an account? <a href=\"/login\">Log in</a></p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
