@@ -31,6 +31,13 @@ type Config struct {
 	LogLevel       string        `env:"LOG_LEVEL" envDefault:"info"`
 	TrustProxy     bool          `env:"TRUST_PROXY"`                    // take the client IP from X-Forwarded-For
 	AllowSignup    bool          `env:"ALLOW_SIGNUP" envDefault:"true"` // false: accounts only via `signet user create`
+
+	// Untrusted PDFs are parsed in child processes (`signet pdf-worker`); zero values mean the defaults.
+	PDFWorkers         int           `env:"PDF_WORKERS" envDefault:"2"`                // children at most
+	PDFWorkerMemory    int64         `env:"PDF_WORKER_MEMORY" envDefault:"1073741824"` // bytes of address space each may add
+	PDFTimeout         time.Duration `env:"PDF_TIMEOUT" envDefault:"20s"`              // checking one upload
+	PDFFinalizeTimeout time.Duration `env:"PDF_FINALIZE_TIMEOUT" envDefault:"60s"`     // stamping and sealing one document
+	UploadsPerAccount  int           `env:"UPLOADS_PER_ACCOUNT" envDefault:"2"`        // uploads one organization may have in checking
 }
 
 // Load reads the environment and checks the values that would fail later in confusing ways.
