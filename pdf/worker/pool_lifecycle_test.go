@@ -146,3 +146,26 @@ func TestClosedPoolKillsChildren(t *testing.T) {
 		t.Fatalf("inspect after Close: %v", err)
 	}
 }
+
+// TestChildRetiresBeforeItsCPUCap: a child that has used half its CPU allowance answers, then is replaced, so
+// the RLIMIT_CPU backstop never kills one in the middle of a legitimate request.
+func TestChildRetiresBeforeItsCPUCap(t *testing.T) {
+	p := newPool(t, worker.Config{Size: 1, CPULimit: 2 * time.Second})
+	costly := hostilepdf.DAG("nametree", 16) // a few tenths of a second of CPU, well inside the timeout
+	retired := func() bool {
+		return slices.ContainsFunc(p.Exits(), func(e worker.Exit) bool { return e.Reason == "retired" && gone(e.Pid) })
+	}
+	for i := 0; i < 30 && !retired(); i++ {
+		if _, err := p.Inspect(context.Background(), costly, pdf.Limits{Timeout: time.Minute}); err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
+		}
+	}
+	if !retired() {
+		t.Fatalf("no child retired: %+v", p.Exits())
+	}
+	for _, e := range p.Exits() {
+		if e.Reason != "retired" {
+			t.Errorf("a child ended otherwise: %+v", e)
+		}
+	}
+}

@@ -79,12 +79,22 @@ func childEnv(cfg Config) []string {
 	return env
 }
 
+// stderrLines is how much of a child's stderr reaches the log: a crash report's head says what happened,
+// its goroutine dump would only bury the rest of the log.
+const stderrLines = 40
+
 // logStderr forwards what the child writes (a runtime crash report, mostly) to the parent's log.
 func logStderr(r io.Reader, logger *slog.Logger) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	n := 0
 	for sc.Scan() {
-		logger.Warn("pdf worker: " + sc.Text())
+		if n++; n <= stderrLines {
+			logger.Warn("pdf worker: " + sc.Text())
+		}
+	}
+	if n > stderrLines {
+		logger.Warn("pdf worker: stderr cut", "lines_dropped", n-stderrLines)
 	}
 }
 
