@@ -169,3 +169,24 @@ func TestChildRetiresBeforeItsCPUCap(t *testing.T) {
 		}
 	}
 }
+
+// TestBusyPoolAnswersUnavailable: when every child stays busy for a whole timeout the caller is told the server
+// is busy (retry later), not that the file is invalid, and the busy child is not disturbed.
+func TestBusyPoolAnswersUnavailable(t *testing.T) {
+	p := newPool(t, worker.Config{Size: 1})
+	slow := make(chan error, 1)
+	go func() {
+		_, err := p.Inspect(context.Background(), hostilepdf.DAG("nametree", 40), pdf.Limits{Timeout: 3 * time.Second})
+		slow <- err
+	}()
+	for len(p.Pids()) == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	_, err := p.Inspect(context.Background(), fixture(t, "in-10.pdf"), pdf.Limits{Timeout: 100 * time.Millisecond})
+	if !errors.Is(err, worker.ErrUnavailable) || !errors.Is(err, pdf.ErrBusy) || errors.Is(err, pdf.ErrInvalid) {
+		t.Fatalf("inspect while the only child is busy: %v", err)
+	}
+	if err := <-slow; !errors.Is(err, worker.ErrTimeout) {
+		t.Fatalf("the slow request: %v, want its own timeout", err)
+	}
+}
