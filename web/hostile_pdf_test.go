@@ -1,10 +1,9 @@
 package web_test
 
 import (
+	"errors"
 	"maps"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -37,7 +36,7 @@ func cpuTime() time.Duration {
 func requireNothingLeft(t *testing.T, app *testapp.App, name string, exitsBefore int) {
 	t.Helper()
 	for _, e := range app.PDF.Exits()[exitsBefore:] {
-		if _, err := os.Stat("/proc/" + strconv.Itoa(e.Pid)); !os.IsNotExist(err) {
+		if err := syscall.Kill(e.Pid, 0); !errors.Is(err, syscall.ESRCH) {
 			t.Errorf("%s: child %d (%s) is still there", name, e.Pid, e.Reason)
 		}
 		if e.MaxRSS <= 0 || e.MaxRSS > app.PDF.MemoryLimit() {

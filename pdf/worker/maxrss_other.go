@@ -1,8 +1,7 @@
-//go:build !linux
+//go:build !unix
 
 package worker
 
-import "syscall"
+import "os"
 
-// maxRSSBytes: macOS reports ru_maxrss in bytes.
-func maxRSSBytes(ru *syscall.Rusage) int64 { return int64(ru.Maxrss) }
+func maxRSS(*os.ProcessState) int64 { return 0 }

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"sync"
-	"syscall"
 	"time"
 
 	"signet/pdf"
@@ -203,9 +202,7 @@ func (p *Pool) forget(c *child, reason string, st *os.ProcessState) {
 	e := Exit{Pid: c.pid, Reason: reason}
 	if st != nil {
 		e.State = st.String()
-		if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
-			e.MaxRSS = maxRSSBytes(ru)
-		}
+		e.MaxRSS = maxRSS(st)
 	}
 	p.mu.Lock()
 	if _, ok := p.live[c.pid]; !ok {

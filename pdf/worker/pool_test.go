@@ -72,9 +72,9 @@ func cpuSelf() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// gone reports whether no process has the pid any more (a zombie would still count as there).
 func gone(pid int) bool {
-	_, err := os.Stat("/proc/" + strconv.Itoa(pid))
-	return os.IsNotExist(err)
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 }
 
 // checkAfterHostile asserts what every hostile file must leave: an answer that is acceptance or a refusal

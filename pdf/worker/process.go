@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -111,7 +110,7 @@ func (c *child) alive() bool {
 // kill ends the process with SIGKILL and waits until it is reaped, so its pid is gone when kill returns.
 func (c *child) kill() *os.ProcessState {
 	c.once.Do(func() {
-		_ = c.cmd.Process.Signal(syscall.SIGKILL)
+		_ = c.cmd.Process.Kill() // SIGKILL: nothing in the child can delay it
 		c.stdin.Close()
 	})
 	<-c.exited
