@@ -44,7 +44,7 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "pdf-worker" { // needs no configuration: every request carries what it needs
-		return worker.Serve(os.Stdin, os.Stdout)
+		return worker.ServeStdio()
 	}
 	cfg, err := config.Load()
 	if err != nil {

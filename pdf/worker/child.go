@@ -26,11 +26,19 @@ func init() {
 	if os.Getenv(envChild) != "1" {
 		return
 	}
-	if err := Serve(os.Stdin, os.Stdout); err != nil {
+	if err := ServeStdio(); err != nil {
 		fmt.Fprintln(os.Stderr, "pdf-worker:", err)
 		os.Exit(2)
 	}
 	os.Exit(0)
+}
+
+// ServeStdio serves the parent on stdin/stdout; anything else in the process that prints to os.Stdout is sent
+// to stderr instead, where it reaches the parent's log rather than corrupting the frames.
+func ServeStdio() error {
+	out := os.Stdout
+	os.Stdout = os.Stderr
+	return Serve(os.Stdin, out)
 }
 
 // Serve caps this process's resources and then answers requests from in on out until in closes;

@@ -242,10 +242,12 @@ func (c *child) roundTrip(ctx context.Context, timeout time.Duration, req *reque
 		if r.err == nil {
 			return r.resp, "", nil
 		}
-		if c.kill(); c.state != nil && !c.state.Success() {
+		select { // a crashing child closes its pipes a moment before it can be reaped
+		case <-c.exited:
 			return nil, "crashed", &Error{Op: req.Op, Kind: ErrCrashed, Pid: c.pid, Detail: c.state.String()}
+		case <-time.After(time.Second):
+			return nil, "protocol", &Error{Op: req.Op, Kind: ErrCrashed, Pid: c.pid, Detail: r.err.Error()}
 		}
-		return nil, "protocol", &Error{Op: req.Op, Kind: ErrCrashed, Pid: c.pid, Detail: r.err.Error()}
 	case <-timer.C:
 		c.kill()
 		<-done // the pipes closed with the process, so the exchange has ended

@@ -3,6 +3,7 @@ package worker_test
 import (
 	"context"
 	"errors"
+	"os"
 	"slices"
 	"sync"
 	"syscall"
@@ -188,5 +189,30 @@ func TestBusyPoolAnswersUnavailable(t *testing.T) {
 	}
 	if err := <-slow; !errors.Is(err, worker.ErrTimeout) {
 		t.Fatalf("the slow request: %v, want its own timeout", err)
+	}
+}
+
+// TestMisbehavingChildIsKilled: a child that answers garbage is killed as a protocol failure, one that exits is
+// reported as crashed; both count as invalid input and leave no process behind.
+func TestMisbehavingChildIsKilled(t *testing.T) {
+	for name, tc := range map[string]struct{ script, reason string }{
+		"garbage": {"printf 'not a frame at all'; exec cat >/dev/null", "protocol"},
+		"exit":    {"exit 3", "crashed"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			exe := t.TempDir() + "/fake-worker"
+			if err := os.WriteFile(exe, []byte("#!/bin/sh\n"+tc.script+"\n"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			p := newPool(t, worker.Config{Size: 1, Executable: exe})
+			_, err := p.Inspect(context.Background(), fixture(t, "in-10.pdf"), pdf.Limits{Timeout: 30 * time.Second})
+			if !errors.Is(err, worker.ErrCrashed) || !errors.Is(err, pdf.ErrInvalid) {
+				t.Fatalf("inspect: %v", err)
+			}
+			exits := p.Exits()
+			if len(exits) != 1 || exits[0].Reason != tc.reason || !gone(exits[0].Pid) {
+				t.Fatalf("exits: %+v, want one %q", exits, tc.reason)
+			}
+		})
 	}
 }
