@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -59,6 +60,10 @@ func TestInspectAnswersLikeInProcess(t *testing.T) {
 		if _, err := p.Inspect(context.Background(), tc.data, pdf.DefaultLimits()); !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v, want %v", name, err, tc.want)
 		}
+	}
+	_, err = p.Inspect(context.Background(), in, pdf.Limits{MaxBytes: 1000})
+	if !errors.Is(err, pdf.ErrTooLarge) || !strings.Contains(err.Error(), "the limit is 1000") {
+		t.Errorf("over the size limit: %v, want ErrTooLarge with the limit in its text", err)
 	}
 	if len(p.Exits()) != 0 {
 		t.Errorf("refusals the child answered itself ended children: %+v", p.Exits())
