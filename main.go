@@ -17,6 +17,7 @@ import (
 	"signet/config"
 	"signet/handlers"
 	"signet/models"
+	"signet/pdf/worker"
 	"signet/web"
 )
 
@@ -27,6 +28,7 @@ Commands:
   user create --email E --password P [--name N]   create a sender and their organization
   apikey create --email E [--name N]          create an API key; the key is the last line printed
   migrate                                     bring the database schema up to date
+  pdf-worker                                  parse PDFs from stdin for a parent signet (started by serve)
 
 Configuration comes from SIGNET_* environment variables (see README.md).
 `
@@ -39,6 +41,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "pdf-worker" { // needs no configuration: every request carries what it needs
+		return worker.ServeStdio()
+	}
 	cfg, err := config.Load()
 	if err != nil {
 		return err

@@ -43,6 +43,13 @@ type Config struct {
 	TrustedDeviceLifetime   time.Duration `env:"TRUSTED_DEVICE_LIFETIME" envDefault:"2160h"`
 	SignupWindow            time.Duration `env:"SIGNUP_WINDOW" envDefault:"1h"`
 	SignupsPerIP            int           `env:"SIGNUPS_PER_IP" envDefault:"10"`
+
+	// Untrusted PDFs are parsed in child processes (`signet pdf-worker`); zero values mean the defaults.
+	PDFWorkers         int           `env:"PDF_WORKERS" envDefault:"2"`                // children at most
+	PDFWorkerMemory    int64         `env:"PDF_WORKER_MEMORY" envDefault:"1073741824"` // bytes of address space each may add
+	PDFTimeout         time.Duration `env:"PDF_TIMEOUT" envDefault:"20s"`              // checking one upload
+	PDFFinalizeTimeout time.Duration `env:"PDF_FINALIZE_TIMEOUT" envDefault:"60s"`     // stamping and sealing one document
+	UploadsPerAccount  int           `env:"UPLOADS_PER_ACCOUNT" envDefault:"2"`        // uploads one organization may have in checking
 }
 
 // Load reads the environment and checks the values that would fail later in confusing ways.

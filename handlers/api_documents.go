@@ -75,6 +75,7 @@ func (h *Handler) APICreateDocument(c echo.Context) error {
 	}
 	doc, err := h.Signing.CreateDocument(c.Request().Context(), in)
 	if err != nil {
+		setRetryAfterFor(c, err)
 		return apiCreateError(err)
 	}
 	out := h.apiDocument(doc)

@@ -42,6 +42,8 @@ func APICodeForStatus(status int) string {
 		return "invalid"
 	case http.StatusTooManyRequests:
 		return "rate_limited"
+	case http.StatusServiceUnavailable:
+		return "unavailable"
 	}
 	return "internal_error"
 }

@@ -115,10 +115,6 @@ func busyOr(c echo.Context, err error) error {
 	return err
 }
 
-func setRetryAfter(c echo.Context, d time.Duration) {
-	c.Response().Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
-}
-
 // waitText says a wait in whole minutes, or seconds under a minute.
 func waitText(d time.Duration) string {
 	if d < time.Minute {

@@ -85,8 +85,15 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 		return h.renderNewDocumentWithRows(c, uploadStatus(err), f)
 	}
 	doc, err := h.Signing.CreateDocument(c.Request().Context(), in)
-	var verr *signing.ValidationError
+	setRetryAfterFor(c, err)
+	var (
+		verr *signing.ValidationError
+		rl   *signing.RateLimitError
+	)
 	switch {
+	case errors.As(err, &rl): // too many uploads of this account at once: keep what they typed
+		f.Errors["file"] = rl.Message
+		return h.renderNewDocumentWithRows(c, http.StatusTooManyRequests, f)
 	case errors.As(err, &verr):
 		for k, v := range verr.Fields {
 			f.Errors[k] = v

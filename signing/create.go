@@ -11,7 +11,6 @@ import (
 	"gorm.io/gorm"
 
 	"signet/models"
-	"signet/pdf"
 )
 
 // MaxRecipients and MaxRounds bound one envelope.
@@ -134,7 +133,12 @@ func (s *Service) CreateDocument(ctx context.Context, in CreateInput) (*models.D
 	if verr := in.Validate(); verr != nil {
 		return nil, verr
 	}
-	info, err := pdf.Inspect(ctx, in.PDF, s.limits)
+	leave, err := s.uploads.enter(in.OrganizationID)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	info, err := s.parser.Inspect(ctx, in.PDF, s.limits)
 	if err != nil {
 		return nil, err
 	}

@@ -37,11 +37,8 @@ func (s *Service) Finalize(ctx context.Context, docID string) error {
 		return err
 	}
 	now := s.clock()
-	signed, err := pdf.Finalize(ctx, original, pdfSigners(doc), pdfAudit(doc, events, now))
+	signed, err := s.parser.FinalizeAndSeal(ctx, original, pdfSigners(doc), pdfAudit(doc, events, now))
 	if err != nil {
-		return fmt.Errorf("signing: finalize: %w", err)
-	}
-	if signed, err = s.sealer.Seal(ctx, signed); err != nil {
 		return fmt.Errorf("signing: finalize: %w", err)
 	}
 	sum := sha256.Sum256(signed)

@@ -22,7 +22,8 @@ type Service struct {
 	keys    *Keys
 	policy  otp.Policy
 	limits  pdf.Limits
-	sealer  *pdf.Sealer
+	parser  PDFProcessor
+	uploads *uploadGate
 	baseURL string
 	now     func() time.Time
 }
@@ -36,9 +37,12 @@ type Deps struct {
 	SecretKey []byte
 	Policy    otp.Policy
 	Limits    pdf.Limits
-	Sealer    *pdf.Sealer // seals finished PDFs so later changes are detectable
-	BaseURL   string
-	Now       func() time.Time // tests move the clock; nil means time.Now
+	Sealer    *pdf.Sealer  // seals finished PDFs so later changes are detectable; used only when PDF is nil
+	PDF       PDFProcessor // parses untrusted PDFs (the worker pool); nil parses in this process
+	// UploadsPerAccount caps one organization's uploads being checked at once; 0 means DefaultUploadsPerAccount
+	UploadsPerAccount int
+	BaseURL           string
+	Now               func() time.Time // tests move the clock; nil means time.Now
 }
 
 // New builds the Service.
@@ -47,10 +51,14 @@ func New(d Deps) *Service {
 	if now == nil {
 		now = time.Now
 	}
+	proc := d.PDF
+	if proc == nil {
+		proc = inProcess{sealer: d.Sealer}
+	}
 	return &Service{
 		store: d.Store, queue: d.Queue, blobs: d.Blobs, mailer: d.Mailer,
 		hasher: otp.NewHasher(d.SecretKey), keys: NewKeys(d.SecretKey),
-		policy: d.Policy, limits: d.Limits, sealer: d.Sealer, baseURL: d.BaseURL, now: now,
+		policy: d.Policy, limits: d.Limits, parser: proc, uploads: newUploadGate(d.UploadsPerAccount), baseURL: d.BaseURL, now: now,
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"signet/notify"
 	"signet/otp"
 	"signet/pdf"
+	"signet/pdf/worker"
 	"signet/signing"
 	"signet/storage"
 )
@@ -58,6 +59,7 @@ type App struct {
 	Sessions *scs.SessionManager
 	Logger   *slog.Logger
 	Blobs    storage.Blobs
+	PDF      *worker.Pool // the children that parse untrusted PDFs
 	DevMail  bool
 	closers  []func()
 }
@@ -110,14 +112,16 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 	if opt.Policy != nil {
 		policy = *opt.Policy
 	}
-	sealer, err := pdf.LoadOrCreateSealer(cfg.DataDir, "Signet document seal ("+baseHost(cfg.BaseURL)+")", pdf.WithSealLocation(cfg.BaseURLTrimmed()))
-	if err != nil {
+	if a.PDF, err = a.newPDFPool(cfg); err != nil {
 		return nil, err
 	}
 	limits := pdf.DefaultLimits()
 	limits.MaxBytes = cfg.MaxUploadBytes
+	if cfg.PDFTimeout > 0 {
+		limits.Timeout = cfg.PDFTimeout
+	}
 	a.Signing = signing.New(signing.Deps{Store: a.Store, Queue: a.Queue, Blobs: a.Blobs, Mailer: mailer, SecretKey: secret,
-		Policy: policy, Limits: limits, Sealer: sealer, BaseURL: cfg.BaseURLTrimmed(), Now: opt.Now})
+		Policy: policy, Limits: limits, PDF: a.PDF, UploadsPerAccount: cfg.UploadsPerAccount, BaseURL: cfg.BaseURLTrimmed(), Now: opt.Now})
 	a.Signing.RegisterWorkers(workers)
 	a.Accounts = accounts.New(accounts.Deps{Store: a.Store, Queue: a.Queue, Mailer: mailer, SecretKey: secret, BaseURL: cfg.BaseURLTrimmed(),
 		Hasher: accounts.NewDefaultHasher(cfg.HashMemoryMiB, cfg.HashWait), Limits: accountLimits(cfg), Now: opt.Now, Logger: logger})
@@ -133,6 +137,21 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 	a.Echo = a.newEcho(h)
 	a.Handler = sessions.LoadAndSave(a.Echo)
 	return a, nil
+}
+
+// newPDFPool creates the seal identity once (the children only read it) and the pool that parses untrusted PDFs.
+func (a *App) newPDFPool(cfg config.Config) (*worker.Pool, error) {
+	seal := worker.SealIdentity{Dir: cfg.DataDir, CommonName: "Signet document seal (" + baseHost(cfg.BaseURL) + ")", Location: cfg.BaseURLTrimmed()}
+	if _, err := pdf.LoadOrCreateSealer(seal.Dir, seal.CommonName, pdf.WithSealLocation(seal.Location)); err != nil {
+		return nil, err
+	}
+	pool, err := worker.New(worker.Config{Size: cfg.PDFWorkers, MemoryLimit: cfg.PDFWorkerMemory,
+		FinalizeTimeout: cfg.PDFFinalizeTimeout, Seal: seal, Logger: a.Logger})
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, pool.Close)
+	return pool, nil
 }
 
 func baseHost(baseURL string) string {
