@@ -73,7 +73,9 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 		}
 	}()
 	driver, dsn := cfg.DSN()
-	if a.DB, err = models.Open(driver, dsn); err != nil {
+	pool := models.Pool{MaxConns: cfg.DBMaxConns, MinIdleConns: cfg.DBMinIdleConns, MaxLifetime: cfg.DBConnLifetime,
+		MaxIdleTime: cfg.DBConnIdleTime, AcquireTimeout: cfg.DBAcquireTimeout}
+	if a.DB, err = models.OpenPool(driver, dsn, pool); err != nil {
 		return nil, err
 	}
 	a.closers = append(a.closers, func() {
@@ -97,14 +99,13 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 		return nil, err
 	}
 	workers := river.NewWorkers()
-	if a.Queue, err = jobs.New(ctx, a.DB, workers, jobs.Options{PollInterval: opt.PollInterval, Logger: quietRiver(logger), PostgresURL: dsnIfPostgres(driver, dsn)}); err != nil {
+	if a.Queue, err = jobs.New(ctx, a.DB, workers, jobs.Options{PollInterval: opt.PollInterval, Logger: quietRiver(logger), PostgresURL: dsnIfPostgres(driver, dsn), MaxConns: cfg.JobsDBMaxConns}); err != nil {
 		return nil, err
 	}
 	if err = a.Queue.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	policy := otp.DefaultPolicy()
-	policy.Validity = cfg.OTPValidity
+	policy := otpPolicy(cfg)
 	if opt.Policy != nil {
 		policy = *opt.Policy
 	}
@@ -122,6 +123,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 		return nil, err
 	}
 	a.Sessions = sessions
+	sessions.ErrorFunc = sessionError(logger)
 	a.closers = append(a.closers, closeSessions)
 	h := &handlers.Handler{Signing: a.Signing, Store: a.Store, Sessions: sessions, Blobs: a.Blobs,
 		DevMailbox: a.DevMail, MaxUploadBytes: cfg.MaxUploadBytes, SignupClosed: !cfg.AllowSignup}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -24,7 +26,12 @@ func errorHandler(logger *slog.Logger, h *handlers.Handler, csrfCookie string) e
 				return
 			}
 		}
-		if e.Status >= 500 {
+		if e.RetryAfter > 0 {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+		}
+		if e.Status == http.StatusServiceUnavailable {
+			logger.Warn("request refused: database pool exhausted", "route", c.Path(), "method", c.Request().Method)
+		} else if e.Status >= 500 {
 			logger.Error("request failed", "route", c.Path(), "method", c.Request().Method, "err", err)
 		}
 		var werr error
@@ -51,7 +58,7 @@ func heading(status int) string {
 		return "That cannot be done now"
 	case http.StatusRequestEntityTooLarge:
 		return "Too large"
-	case http.StatusTooManyRequests:
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return "Please wait a moment"
 	}
 	if status >= 500 {
