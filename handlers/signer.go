@@ -151,7 +151,7 @@ func (h *Handler) Verify(c echo.Context) error {
 	case err != nil:
 		return linkNotFound(err)
 	}
-	if err := h.Sessions.RenewToken(ctx); err != nil {
+	if err := h.renewSession(c); err != nil {
 		return err
 	}
 	h.Sessions.Put(ctx, sessSignerRecipient, r.ID)

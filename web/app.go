@@ -27,15 +27,6 @@ import (
 	"signet/storage"
 )
 
-// csrfCookieName holds the CSRF token the forms must echo back; under https a __Host- cookie
-// cannot be planted by a sibling subdomain.
-func csrfCookieName(secure bool) string {
-	if secure {
-		return "__Host-signet_csrf"
-	}
-	return "signet_csrf"
-}
-
 // Options are the few things tests change that are not configuration.
 type Options struct {
 	Logger       *slog.Logger
@@ -171,7 +162,7 @@ func (m mailboxStore) SaveDevMessage(ctx context.Context, s notify.StoredMessage
 func (a *App) newEcho(h *handlers.Handler) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler(a.Logger, h, csrfCookieName(a.Config.Secure()))
+	e.HTTPErrorHandler = errorHandler(a.Logger, h)
 	e.IPExtractor = echo.ExtractIPDirect()
 	if a.Config.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
@@ -179,14 +170,7 @@ func (a *App) newEcho(h *handlers.Handler) *echo.Echo {
 	bodyLimit := fmt.Sprintf("%dK", (a.Config.MaxUploadBytes*4/3)/1024+1024)
 	e.Use(requestLog(a.Logger), middleware.Recover(), securityHeaders(a.Config.Secure()),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: bodyLimit}),
-		middleware.CSRFWithConfig(middleware.CSRFConfig{
-			Skipper:     func(c echo.Context) bool { return isAPI(c) },
-			TokenLookup: "form:_csrf,header:X-CSRF-Token", CookieName: csrfCookieName(a.Config.Secure()), CookiePath: "/",
-			CookieHTTPOnly: true, CookieSecure: a.Config.Secure(), CookieSameSite: http.SameSiteLaxMode,
-			ErrorHandler: func(err error, c echo.Context) error {
-				return echo.NewHTTPError(http.StatusForbidden, "This form has expired or was sent from another site. Go back, reload the page and try again.")
-			},
-		}),
+		h.CSRFProtect(a.Config.BaseURL, isAPI),
 		h.LoadUser)
 	for _, r := range Routes(h, a.DB) {
 		e.Add(r.Method, r.Path, r.Handler, r.Middleware...)

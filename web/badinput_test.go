@@ -335,6 +335,7 @@ func signInSender(t *testing.T, app *testapp.App, s *testapp.Sender) *testapp.Br
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/documents" {
 		t.Fatalf("login: status %d location %q", res.StatusCode, res.Header.Get("Location"))
 	}
+	b.Follow(res) // log-in rotates the CSRF token
 	return b
 }
 

@@ -74,8 +74,12 @@ func signThrough(app *testapp.App, r testapp.SignerRecipient) error {
 		return fmt.Errorf("send code: status %d: %s", res.StatusCode, res.Body)
 	}
 	code := app.WaitForCode(r.Email, 1)
-	if res := b.SubmitCode(r.Link, code); res.StatusCode != http.StatusSeeOther {
+	res := b.SubmitCode(r.Link, code)
+	if res.StatusCode != http.StatusSeeOther {
 		return fmt.Errorf("verify: status %d: %s", res.StatusCode, res.Body)
+	}
+	if res := b.Follow(res); res.StatusCode != http.StatusOK { // the document page, with the renewed session's token
+		return fmt.Errorf("document page: status %d", res.StatusCode)
 	}
 	if res := b.PostForm(r.Link+"/sign", url.Values{"typed_name": {r.Name}}); res.StatusCode != http.StatusSeeOther {
 		return fmt.Errorf("sign: status %d: %s", res.StatusCode, res.Body)
