@@ -161,12 +161,15 @@ func (h *Handler) Verify(c echo.Context) error {
 
 // SignerPDF serves the original to a verified signer only.
 func (h *Handler) SignerPDF(c echo.Context) error {
-	doc, _, err := h.signerContext(c, true)
+	doc, r, err := h.signerContext(c, true)
 	if err != nil {
 		return err
 	}
 	if doc.Status == models.DocCancelled {
 		return echo.NewHTTPError(http.StatusGone, "The sender cancelled this document.")
+	}
+	if err := signing.CanView(doc, r); err != nil {
+		return echo.NewHTTPError(http.StatusForbidden, err.Error())
 	}
 	return h.servePDF(c, doc.OriginalKey, doc.Title+".pdf")
 }
