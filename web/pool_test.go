@@ -22,21 +22,26 @@ import (
 // More signers at once than the pool has connections all get through, and PostgreSQL never
 // sees more connections than the two pools allow (issue: 873 were opened in one run).
 func TestManySignersShareASmallPool(t *testing.T) {
-	const poolSize, jobsPool, signers = 4, 3, 40
+	const poolSize, jobsPool, signers, perDocument = 4, 3, 60, 30
 	app := testapp.New(t, testapp.Options{Configure: func(c *config.Config) {
 		c.DBMaxConns, c.DBMinIdleConns, c.JobsDBMaxConns = poolSize, 0, jobsPool
 	}})
 	sender := app.NewSender("alice@example.com")
-	emails := make([]string, signers)
-	for i := range emails {
-		emails[i] = fmt.Sprintf("signer%02d@example.com", i)
+	var docs []*testapp.SignerDoc
+	var recipients []testapp.SignerRecipient
+	for first := 0; first < signers; first += perDocument {
+		var emails []string
+		for i := first; i < min(first+perDocument, signers); i++ {
+			emails = append(emails, fmt.Sprintf("signer%03d@example.com", i))
+		}
+		doc := app.SendDocument(sender, emails...)
+		docs, recipients = append(docs, doc), append(recipients, doc.Recipients...)
 	}
-	doc := app.SendDocument(sender, emails...)
 
 	peak, stop := watchConnections(t, app)
 	var wg sync.WaitGroup
 	var failures atomic.Int32
-	for _, r := range doc.Recipients {
+	for _, r := range recipients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -51,11 +56,13 @@ func TestManySignersShareASmallPool(t *testing.T) {
 	if n := failures.Load(); n != 0 {
 		t.Fatalf("%d of %d concurrent signers failed", n, signers)
 	}
-	var out struct{ Status string }
-	testapp.Eventually(t, "the document to complete", func() bool {
-		app.API(sender.APIKey, http.MethodGet, "/api/v1/documents/"+doc.ID, nil, &out)
-		return out.Status == models.DocCompleted
-	})
+	for _, doc := range docs {
+		var out struct{ Status string }
+		testapp.Eventually(t, "document "+doc.ID+" to complete", func() bool {
+			app.API(sender.APIKey, http.MethodGet, "/api/v1/documents/"+doc.ID, nil, &out)
+			return out.Status == models.DocCompleted
+		})
+	}
 	if p := peak(); p >= 0 {
 		t.Logf("peak PostgreSQL connections of the app: %d (bound %d + %d)", p, poolSize, jobsPool)
 		if p > poolSize+jobsPool {
