@@ -141,11 +141,20 @@ func TestExhaustedPoolAnswers503(t *testing.T) {
 	sender := app.NewSender("alice@example.com")
 	doc := app.SendDocument(sender, "jane@example.com")
 	link := doc.Recipients[0].Link
+	jane := app.NewBrowser()
+	if res := jane.Get(link); res.StatusCode != http.StatusOK || jane.Cookie("signet") == "" {
+		t.Fatalf("signing link: status %d, no session", res.StatusCode)
+	}
 	sqlDB, err := app.DB.DB()
 	if err != nil {
 		t.Fatal(err)
 	}
 	held := holdConnection(t, sqlDB)
+
+	// With a session the session store answers first (in the database unless Redis holds sessions).
+	if res := jane.Get(link); res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("signing link with a session, pool exhausted: status %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
 
 	page := app.NewBrowser().Get(link)
 	if page.StatusCode != http.StatusServiceUnavailable || page.Header.Get("Retry-After") == "" ||
