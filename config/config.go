@@ -26,6 +26,7 @@ type Config struct {
 
 	MaxUploadBytes int64         `env:"MAX_UPLOAD_BYTES" envDefault:"26214400"`
 	OTPValidity    time.Duration `env:"OTP_VALIDITY" envDefault:"10m"`
+	OTP            OTPLimits     `envPrefix:"OTP_"`
 	SessionIdle    time.Duration `env:"SESSION_IDLE" envDefault:"30m"`
 	SessionMaxAge  time.Duration `env:"SESSION_LIFETIME" envDefault:"12h"`
 	LogLevel       string        `env:"LOG_LEVEL" envDefault:"info"`
@@ -50,6 +51,26 @@ type Config struct {
 	PDFTimeout         time.Duration `env:"PDF_TIMEOUT" envDefault:"20s"`              // checking one upload
 	PDFFinalizeTimeout time.Duration `env:"PDF_FINALIZE_TIMEOUT" envDefault:"60s"`     // stamping and sealing one document
 	UploadsPerAccount  int           `env:"UPLOADS_PER_ACCOUNT" envDefault:"2"`        // uploads one organization may have in checking
+
+	// PostgreSQL connection pool (SQLite keeps its own small bound).
+	DBMaxConns       int           `env:"DB_MAX_OPEN_CONNS" envDefault:"20"`
+	DBMinIdleConns   int           `env:"DB_MIN_IDLE_CONNS" envDefault:"2"`
+	DBConnLifetime   time.Duration `env:"DB_CONN_MAX_LIFETIME" envDefault:"30m"`
+	DBConnIdleTime   time.Duration `env:"DB_CONN_MAX_IDLE_TIME" envDefault:"5m"`
+	DBAcquireTimeout time.Duration `env:"DB_ACQUIRE_TIMEOUT" envDefault:"5s"` // then 503 + Retry-After
+	JobsDBMaxConns   int           `env:"JOBS_DB_MAX_CONNS" envDefault:"5"`   // the job queue's own pool
+}
+
+// OTPLimits are the code limits of DESIGN §4 (SIGNET_OTP_*); zero keeps otp.DefaultPolicy's number.
+type OTPLimits struct {
+	MaxAttempts         int           `env:"MAX_ATTEMPTS" envDefault:"5"`      // wrong tries that burn one code
+	LockoutFailures     int           `env:"LOCKOUT_FAILURES" envDefault:"10"` // wrong tries in the window that lock
+	LockoutWindow       time.Duration `env:"LOCKOUT_WINDOW" envDefault:"1h"`
+	LockoutDuration     time.Duration `env:"LOCKOUT_DURATION" envDefault:"1h"`
+	ResendCooldown      time.Duration `env:"RESEND_COOLDOWN" envDefault:"30s"`
+	SendsPerHour        int           `env:"SENDS_PER_HOUR" envDefault:"5"`              // per recipient
+	SendsPerIPRecipient int           `env:"SENDS_PER_IP_RECIPIENT_HOUR" envDefault:"5"` // per IP and recipient
+	SendsPerIPHour      int           `env:"SENDS_PER_IP_HOUR" envDefault:"300"`         // per IP, all recipients
 }
 
 // Load reads the environment and checks the values that would fail later in confusing ways.
@@ -65,6 +86,14 @@ func (c Config) validate() error {
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("config: SIGNET_BASE_URL must be an absolute http(s) URL, got %q", c.BaseURL)
+	}
+	if c.DBMaxConns < 1 || c.JobsDBMaxConns < 1 || c.DBMinIdleConns < 0 || c.DBMinIdleConns > c.DBMaxConns {
+		return fmt.Errorf("config: SIGNET_DB_MAX_OPEN_CONNS and SIGNET_JOBS_DB_MAX_CONNS must be at least 1, SIGNET_DB_MIN_IDLE_CONNS between 0 and SIGNET_DB_MAX_OPEN_CONNS")
+	}
+	o := c.OTP
+	if o.MaxAttempts < 1 || o.LockoutFailures < 1 || o.SendsPerHour < 1 || o.SendsPerIPRecipient < 1 || o.SendsPerIPHour < 1 ||
+		o.LockoutWindow <= 0 || o.LockoutDuration <= 0 || o.ResendCooldown <= 0 || c.OTPValidity <= 0 {
+		return fmt.Errorf("config: the SIGNET_OTP_* limits must be positive")
 	}
 	if c.MaxUploadBytes <= 0 {
 		return fmt.Errorf("config: SIGNET_MAX_UPLOAD_BYTES must be positive")

@@ -100,9 +100,12 @@ func apiCreateError(err error) error {
 // parseCreateRequest reads either body shape; every failure is an APIError.
 func (h *Handler) parseCreateRequest(c echo.Context) (apiCreateRequest, []byte, string, error) {
 	var req apiCreateRequest
-	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	mt, params, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	switch mt {
 	case echo.MIMEApplicationJSON:
+		if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") { // JSON is UTF-8 (RFC 8259): other bytes would be misread
+			return req, nil, "", apiErr(http.StatusUnsupportedMediaType, "unsupported_media_type", "Send the JSON encoded as UTF-8: no other charset is accepted.")
+		}
 		body, err := io.ReadAll(c.Request().Body)
 		if err != nil {
 			return req, nil, "", tooLargeOr(err)

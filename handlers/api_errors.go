@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // APIError is the JSON error body: {"error": {"code", "message", "fields"}}.
@@ -11,6 +12,8 @@ type APIError struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// RetryAfter becomes the Retry-After header when set.
+	RetryAfter time.Duration `json:"-"`
 }
 
 func (e *APIError) Error() string { return fmt.Sprintf("api: %s: %s", e.Code, e.Message) }
@@ -43,7 +46,7 @@ func APICodeForStatus(status int) string {
 	case http.StatusTooManyRequests:
 		return "rate_limited"
 	case http.StatusServiceUnavailable:
-		return "unavailable"
+		return "busy"
 	}
 	return "internal_error"
 }

@@ -128,11 +128,10 @@ func waitText(d time.Duration) string {
 }
 
 func (h *Handler) startSession(c echo.Context, userID, flash, to string) error {
-	ctx := c.Request().Context()
-	if err := h.Sessions.RenewToken(ctx); err != nil {
+	if err := h.renewSession(c); err != nil {
 		return err
 	}
-	h.Sessions.Put(ctx, sessUserID, userID)
+	h.Sessions.Put(c.Request().Context(), sessUserID, userID)
 	if flash != "" {
 		h.flash(c, flash)
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -10,6 +11,9 @@ import (
 	"signet/signing"
 	"signet/storage"
 )
+
+// BusyRetryAfter is how long clients are asked to wait when every database connection is in use.
+const BusyRetryAfter = 2 * time.Second
 
 // Classify maps any error a handler returns to what the person or integrator is told.
 func Classify(err error) *APIError {
@@ -34,6 +38,9 @@ func Classify(err error) *APIError {
 			msg = "The upload is too large."
 		}
 		return &APIError{Status: he.Code, Code: APICodeForStatus(he.Code), Message: msg}
+	case errors.Is(err, models.ErrBusy):
+		return &APIError{Status: http.StatusServiceUnavailable, Code: "busy", RetryAfter: BusyRetryAfter,
+			Message: "Signet is very busy right now. Please try again in a few seconds."}
 	case errors.Is(err, models.ErrNotFound), errors.Is(err, storage.ErrNotFound):
 		return &APIError{Status: http.StatusNotFound, Code: "not_found", Message: "Not found."}
 	case errors.As(err, &verr):
@@ -41,7 +48,7 @@ func Classify(err error) *APIError {
 	case errors.As(err, &se):
 		return &APIError{Status: http.StatusConflict, Code: "conflict", Message: se.Message}
 	case errors.As(err, &rl):
-		return &APIError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: rl.Message}
+		return &APIError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: rl.Message, RetryAfter: rl.RetryAfter}
 	case errors.As(err, &locked):
 		return &APIError{Status: http.StatusTooManyRequests, Code: "locked", Message: locked.Error()}
 	case errors.As(err, &ce):

@@ -44,12 +44,6 @@ func Render(c echo.Context, status int, t templ.Component) error {
 	return t.Render(c.Request().Context(), c.Response())
 }
 
-// CSRFToken is the token Echo's CSRF middleware put in the context.
-func CSRFToken(c echo.Context) string {
-	s, _ := c.Get("csrf").(string)
-	return s
-}
-
 // Page builds the frame data of a page, consuming the flash messages.
 func (h *Handler) Page(c echo.Context, title, active string) layouts.Page {
 	ctx := c.Request().Context()

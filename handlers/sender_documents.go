@@ -119,17 +119,13 @@ func (h *Handler) CreateDocument(c echo.Context) error {
 }
 
 // UploadTooLarge answers an upload refused before any middleware read it: the form again, with the limit.
-func (h *Handler) UploadTooLarge(c echo.Context, csrfCookie string) error {
+func (h *Handler) UploadTooLarge(c echo.Context) error {
 	u, err := h.Store.UserByID(c.Request().Context(), h.Sessions.GetString(c.Request().Context(), sessUserID))
 	if err != nil {
 		return err
 	}
-	cookie, err := c.Cookie(csrfCookie)
-	if err != nil {
-		return err
-	}
 	c.Set("user", u)
-	c.Set("csrf", cookie.Value) // the form token is the cookie's value; the CSRF middleware never ran
+	c.Set(ctxCSRF, h.Sessions.GetString(c.Request().Context(), sessCSRF)) // the CSRF middleware never ran
 	f := sender.NewDocumentForm{Recipients: []sender.RecipientRow{{Order: 1, Verification: models.VerifyEmailOTP}},
 		Errors: map[string]string{"file": fmt.Sprintf("The file is too large: the limit is %d MB.", h.MaxUploadBytes>>20)}}
 	return h.renderNewDocument(c, http.StatusRequestEntityTooLarge, f)

@@ -151,7 +151,7 @@ func (h *Handler) Verify(c echo.Context) error {
 	case err != nil:
 		return linkNotFound(err)
 	}
-	if err := h.Sessions.RenewToken(ctx); err != nil {
+	if err := h.renewSession(c); err != nil {
 		return err
 	}
 	h.Sessions.Put(ctx, sessSignerRecipient, r.ID)
@@ -161,12 +161,15 @@ func (h *Handler) Verify(c echo.Context) error {
 
 // SignerPDF serves the original to a verified signer only.
 func (h *Handler) SignerPDF(c echo.Context) error {
-	doc, _, err := h.signerContext(c, true)
+	doc, r, err := h.signerContext(c, true)
 	if err != nil {
 		return err
 	}
 	if doc.Status == models.DocCancelled {
 		return echo.NewHTTPError(http.StatusGone, "The sender cancelled this document.")
+	}
+	if err := signing.CanView(doc, r); err != nil {
+		return echo.NewHTTPError(http.StatusForbidden, err.Error())
 	}
 	return h.servePDF(c, doc.OriginalKey, doc.Title+".pdf")
 }

@@ -25,6 +25,7 @@ type Options struct {
 	MaxWorkers   int
 	Logger       *slog.Logger
 	PostgresURL  string // set when db is PostgreSQL: River gets its own pgx pool for working jobs
+	MaxConns     int    // connections River may hold in all, its listener's included (default 5)
 }
 
 // Queue runs River on the same database as the rest of Signet, so a job is enqueued in the
@@ -45,6 +46,9 @@ func New(ctx context.Context, db *gorm.DB, workers *river.Workers, opt Options) 
 	}
 	if opt.MaxWorkers == 0 {
 		opt.MaxWorkers = 10
+	}
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = 5
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
@@ -67,7 +71,12 @@ func New(ctx context.Context, db *gorm.DB, workers *river.Workers, opt Options) 
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	if db.Dialector.Name() == "postgres" {
-		pool, err := pgxpool.New(ctx, opt.PostgresURL)
+		pcfg, err := pgxpool.ParseConfig(opt.PostgresURL)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: invalid database URL: %w", err)
+		}
+		pcfg.MaxConns = int32(max(opt.MaxConns-1, 1)) // River's listener takes one connection out of the pool for good
+		pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 		if err != nil {
 			return nil, fmt.Errorf("jobs: unable to open pgx pool: %w", err)
 		}

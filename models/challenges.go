@@ -70,6 +70,16 @@ func (s *Store) CountChallengesFromIPSince(ctx context.Context, ip string, t tim
 	return int(n), nil
 }
 
+// CountChallengesFromIPForRecipientSince counts codes one IP address requested for one recipient since t.
+func (s *Store) CountChallengesFromIPForRecipientSince(ctx context.Context, ip, recipientID string, t time.Time) (int, error) {
+	var n int64
+	err := s.ctx(ctx).Model(&Challenge{}).Where("ip = ? AND recipient_id = ? AND created_at >= ?", ip, recipientID, t).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("models: unable to count codes: %w", err)
+	}
+	return int(n), nil
+}
+
 // ConsumeChallenge marks a code used if it is still usable; exactly one caller can win.
 func (s *Store) ConsumeChallenge(ctx context.Context, id string, maxAttempts int, now time.Time) (bool, error) {
 	res := s.ctx(ctx).Model(&Challenge{}).

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -21,14 +22,23 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict is returned when a row already exists or a state forbids the change.
 var ErrConflict = errors.New("conflict")
 
-// Open connects to SQLite (a file path) or PostgreSQL (a postgres:// URL).
-func Open(driver, dsn string) (*gorm.DB, error) {
+// Open connects to SQLite (a file path) or PostgreSQL (a postgres:// URL) with the default pool.
+func Open(driver, dsn string) (*gorm.DB, error) { return OpenPool(driver, dsn, DefaultPool()) }
+
+// OpenPool is Open with PostgreSQL's connections bounded by p; SQLite keeps its own small bound.
+func OpenPool(driver, dsn string, p Pool) (*gorm.DB, error) {
 	cfg := &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), NowFunc: func() time.Time { return time.Now().UTC() },
 		TranslateError: true} // duplicate keys become gorm.ErrDuplicatedKey on every database
 	var dialector gorm.Dialector
 	switch driver {
 	case "postgres":
-		dialector = postgres.Open(dsn)
+		connector, err := openPostgresPool(context.Background(), dsn, p)
+		if err != nil {
+			return nil, err
+		}
+		sqlDB := sql.OpenDB(connector)
+		sqlDB.SetMaxIdleConns(0) // the pgx pool keeps the idle connections and enforces the bound
+		dialector = postgres.New(postgres.Config{Conn: sqlDB})
 	case "sqlite":
 		if dir := filepath.Dir(dsn); dir != "" && !strings.HasPrefix(dsn, "file:") {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -49,7 +59,7 @@ func Open(driver, dsn string) (*gorm.DB, error) {
 	}
 	if driver == "sqlite" {
 		sqlDB, _ := db.DB()
-		sqlDB.SetMaxOpenConns(4)
+		sqlDB.SetMaxOpenConns(4) // one writer at a time anyway; more connections only contend
 	}
 	return db, nil
 }

@@ -14,15 +14,18 @@ import (
 
 // Policy holds the numbers of DESIGN §4; DefaultPolicy gives the defaults.
 type Policy struct {
-	Digits            int
-	Validity          time.Duration
-	MaxAttempts       int // wrong tries that burn one code
-	LockoutFailures   int // wrong tries within LockoutWindow that lock the recipient
-	LockoutWindow     time.Duration
-	LockoutDuration   time.Duration
-	ResendCooldown    time.Duration
-	MaxSendsPerHour   int // per recipient
-	MaxSendsPerIPHour int
+	Digits          int
+	Validity        time.Duration
+	MaxAttempts     int // wrong tries that burn one code
+	LockoutFailures int // wrong tries within LockoutWindow that lock the recipient
+	LockoutWindow   time.Duration
+	LockoutDuration time.Duration
+	ResendCooldown  time.Duration
+	MaxSendsPerHour int // per recipient
+	// Per IP and recipient: one address hammering one signer is stopped, while an office
+	// behind one NAT (or a proxy not trusted for X-Forwarded-For) can still serve many signers.
+	MaxSendsPerIPRecipientHour int
+	MaxSendsPerIPHour          int // per IP over all recipients: a looser ceiling against mass sending
 }
 
 // DefaultPolicy is the policy DESIGN §4 states.
@@ -30,7 +33,7 @@ func DefaultPolicy() Policy {
 	return Policy{
 		Digits: 6, Validity: 10 * time.Minute, MaxAttempts: 5,
 		LockoutFailures: 10, LockoutWindow: time.Hour, LockoutDuration: time.Hour,
-		ResendCooldown: 30 * time.Second, MaxSendsPerHour: 5, MaxSendsPerIPHour: 30,
+		ResendCooldown: 30 * time.Second, MaxSendsPerHour: 5, MaxSendsPerIPRecipientHour: 5, MaxSendsPerIPHour: 300,
 	}
 }
 

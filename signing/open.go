@@ -91,6 +91,15 @@ func CanAct(doc *models.Document, r *models.Recipient) error {
 	return nil
 }
 
+// CanView says why a recipient may not see the document now (nil: they may): before their round
+// a link-only recipient, whose link opens everything at once, must see nothing yet.
+func CanView(doc *models.Document, r *models.Recipient) error {
+	if r.Status == models.RecipientSigned || r.Status == models.RecipientDeclined || doc.Status == models.DocCompleted {
+		return nil // they had their turn
+	}
+	return CanAct(doc, r)
+}
+
 // CanVerify says why a recipient may not verify now: to act, or, once signed, to fetch the signed copy.
 func CanVerify(doc *models.Document, r *models.Recipient) error {
 	if r.Status == models.RecipientSigned && doc.Status == models.DocCompleted {

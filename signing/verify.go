@@ -77,14 +77,21 @@ func (s *Service) checkSendLimits(ctx context.Context, st *models.Store, recipie
 	if n >= s.policy.MaxSendsPerHour {
 		return &RateLimitError{Message: "Too many codes were sent in the last hour. Please try again later.", RetryAfter: time.Hour}
 	}
-	if ip != "" {
-		n, err := st.CountChallengesFromIPSince(ctx, ip, now.Add(-time.Hour))
-		if err != nil {
-			return err
-		}
-		if n >= s.policy.MaxSendsPerIPHour {
-			return &RateLimitError{Message: "Too many codes were requested from your network. Please try again later.", RetryAfter: time.Hour}
-		}
+	if ip == "" {
+		return nil
+	}
+	n, err = st.CountChallengesFromIPForRecipientSince(ctx, ip, recipientID, now.Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if n >= s.policy.MaxSendsPerIPRecipientHour {
+		return &RateLimitError{Message: "Too many codes for this signer were requested from your network. Please try again later.", RetryAfter: time.Hour}
+	}
+	if n, err = st.CountChallengesFromIPSince(ctx, ip, now.Add(-time.Hour)); err != nil {
+		return err
+	}
+	if n >= s.policy.MaxSendsPerIPHour {
+		return &RateLimitError{Message: "Too many codes were requested from your network. Please try again later.", RetryAfter: time.Hour}
 	}
 	return nil
 }

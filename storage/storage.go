@@ -48,12 +48,14 @@ func Open(rawURL, dataDir string) (Blobs, error) {
 // Local stores each blob as a file below a root directory.
 type Local struct{ root string }
 
-// NewLocal creates the root directory if needed.
+// NewLocal creates the root directory if needed and sweeps temp files a killed Put left behind.
 func NewLocal(root string) (*Local, error) {
 	if err := os.MkdirAll(root, 0o700); err != nil {
 		return nil, fmt.Errorf("storage: unable to create %s: %w", root, err)
 	}
-	return &Local{root: root}, nil
+	l := &Local{root: root}
+	_, _ = l.SweepTemp(TempMaxAge) // best effort: a leftover only wastes space, it is never read
+	return l, nil
 }
 
 var validKey = regexp.MustCompile(`^[a-zA-Z0-9._-]+(/[a-zA-Z0-9._-]+)*$`)
@@ -83,7 +85,7 @@ func (l *Local) Put(_ context.Context, key string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return fmt.Errorf("storage: unable to create dir: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(p), tempPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("storage: unable to create temp file: %w", err)
 	}

@@ -29,15 +29,6 @@ import (
 	"signet/storage"
 )
 
-// csrfCookieName holds the CSRF token the forms must echo back; under https a __Host- cookie
-// cannot be planted by a sibling subdomain.
-func csrfCookieName(secure bool) string {
-	if secure {
-		return "__Host-signet_csrf"
-	}
-	return "signet_csrf"
-}
-
 // Options are the few things tests change that are not configuration.
 type Options struct {
 	Logger       *slog.Logger
@@ -77,7 +68,9 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 		}
 	}()
 	driver, dsn := cfg.DSN()
-	if a.DB, err = models.Open(driver, dsn); err != nil {
+	pool := models.Pool{MaxConns: cfg.DBMaxConns, MinIdleConns: cfg.DBMinIdleConns, MaxLifetime: cfg.DBConnLifetime,
+		MaxIdleTime: cfg.DBConnIdleTime, AcquireTimeout: cfg.DBAcquireTimeout}
+	if a.DB, err = models.OpenPool(driver, dsn, pool); err != nil {
 		return nil, err
 	}
 	a.closers = append(a.closers, func() {
@@ -101,14 +94,13 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 		return nil, err
 	}
 	workers := river.NewWorkers()
-	if a.Queue, err = jobs.New(ctx, a.DB, workers, jobs.Options{PollInterval: opt.PollInterval, Logger: quietRiver(logger), PostgresURL: dsnIfPostgres(driver, dsn)}); err != nil {
+	if a.Queue, err = jobs.New(ctx, a.DB, workers, jobs.Options{PollInterval: opt.PollInterval, Logger: quietRiver(logger), PostgresURL: dsnIfPostgres(driver, dsn), MaxConns: cfg.JobsDBMaxConns}); err != nil {
 		return nil, err
 	}
 	if err = a.Queue.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	policy := otp.DefaultPolicy()
-	policy.Validity = cfg.OTPValidity
+	policy := otpPolicy(cfg)
 	if opt.Policy != nil {
 		policy = *opt.Policy
 	}
@@ -131,6 +123,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 		return nil, err
 	}
 	a.Sessions = sessions
+	sessions.ErrorFunc = sessionError(logger)
 	a.closers = append(a.closers, closeSessions)
 	h := &handlers.Handler{Signing: a.Signing, Accounts: a.Accounts, Store: a.Store, Sessions: sessions, Blobs: a.Blobs,
 		DevMailbox: a.DevMail, MaxUploadBytes: cfg.MaxUploadBytes, SignupClosed: !cfg.AllowSignup, SecureCookies: cfg.Secure()}
@@ -193,7 +186,7 @@ func (m mailboxStore) SaveDevMessage(ctx context.Context, s notify.StoredMessage
 func (a *App) newEcho(h *handlers.Handler) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler(a.Logger, h, csrfCookieName(a.Config.Secure()))
+	e.HTTPErrorHandler = errorHandler(a.Logger, h)
 	e.IPExtractor = echo.ExtractIPDirect()
 	if a.Config.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
@@ -201,14 +194,7 @@ func (a *App) newEcho(h *handlers.Handler) *echo.Echo {
 	bodyLimit := fmt.Sprintf("%dK", (a.Config.MaxUploadBytes*4/3)/1024+1024)
 	e.Use(requestLog(a.Logger), middleware.Recover(), securityHeaders(a.Config.Secure()),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: bodyLimit}),
-		middleware.CSRFWithConfig(middleware.CSRFConfig{
-			Skipper:     func(c echo.Context) bool { return isAPI(c) },
-			TokenLookup: "form:_csrf,header:X-CSRF-Token", CookieName: csrfCookieName(a.Config.Secure()), CookiePath: "/",
-			CookieHTTPOnly: true, CookieSecure: a.Config.Secure(), CookieSameSite: http.SameSiteLaxMode,
-			ErrorHandler: func(err error, c echo.Context) error {
-				return echo.NewHTTPError(http.StatusForbidden, "This form has expired or was sent from another site. Go back, reload the page and try again.")
-			},
-		}),
+		h.CSRFProtect(a.Config.BaseURL, isAPI),
 		h.LoadUser)
 	for _, r := range Routes(h, a.DB) {
 		e.Add(r.Method, r.Path, r.Handler, r.Middleware...)

@@ -253,6 +253,8 @@ func TestAPIRefusesBadUploadsAndStoresNothing(t *testing.T) {
 		{name: "form-urlencoded", contentType: "application/x-www-form-urlencoded", body: []byte("title=Agreement"), status: 415, code: "unsupported_media_type", message: "multipart/form-data"},
 		{name: "no content type", body: jsonCreate(good, nil), status: 415, code: "unsupported_media_type", message: "application/json"},
 		{name: "application/pdf", contentType: "application/pdf", body: good, status: 415, code: "unsupported_media_type", message: "application/json"},
+		{name: "JSON in UTF-16", contentType: "application/json; charset=utf-16", body: utf16LE(jsonCreate(good, nil)), status: 415, code: "unsupported_media_type", message: "UTF-8"},
+		{name: "JSON labelled latin-1", contentType: "application/json; charset=ISO-8859-1", body: jsonCreate(good, nil), status: 415, code: "unsupported_media_type", message: "UTF-8"},
 
 		mp("not a PDF", req, "a.pdf", []byte("GIF89a not a pdf at all"), 415, "unsupported_media_type", "not a PDF", "file"),
 		mp("truncated PDF", req, "a.pdf", truncatedFixture(t), 422, "invalid", "damaged", "file"),
@@ -335,6 +337,7 @@ func signInSender(t *testing.T, app *testapp.App, s *testapp.Sender) *testapp.Br
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/documents" {
 		t.Fatalf("login: status %d location %q", res.StatusCode, res.Header.Get("Location"))
 	}
+	b.Follow(res) // log-in rotates the CSRF token
 	return b
 }
 
@@ -657,4 +660,23 @@ func TestSigningRefusesBadInput(t *testing.T) {
 			t.Fatalf("recipient is %s after signing", s)
 		}
 	})
+}
+
+// utf16LE re-encodes ASCII JSON as UTF-16LE, as a client honouring charset=utf-16 would send it.
+func utf16LE(b []byte) []byte {
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, c, 0)
+	}
+	return out
+}
+
+// charset=utf-8 (in any case) is JSON's own encoding and is accepted.
+func TestAPIJSONWithUTF8CharsetIsAccepted(t *testing.T) {
+	app := testapp.New(t)
+	sender := app.NewSender("alice@example.com")
+	body, _ := json.Marshal(createRequest(testapp.Fixture(t, "in-10.pdf"), map[string]any{"name": "Jane Doe", "email": "jane@example.com"}))
+	if res, raw, _ := apiSend(t, app, sender.APIKey, "application/json; charset=UTF-8", body); res.StatusCode != http.StatusCreated {
+		t.Fatalf("charset=UTF-8: status %d, body %s", res.StatusCode, truncateForLog(raw))
+	}
 }

@@ -228,6 +228,7 @@ func browserUploadAndSend(b *testapp.Chrome, signerName, signerEmail string) {
 		b.T.Fatal(err)
 	}
 	b.Do("choose the PDF",
+		chromedp.WaitVisible(chromedp.CSS(`[data-dropzone][data-enhanced="true"]`)), // upload.js is imported lazily
 		chromedp.SetUploadFiles(chromedp.CSS(`input[name="file"]`), []string{pdfPath}),
 		chromedp.WaitVisible(chromedp.CSS(`[data-dropzone-file]`)),
 	)

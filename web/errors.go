@@ -2,7 +2,9 @@ package web
 
 import (
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -13,18 +15,23 @@ import (
 )
 
 // errorHandler is the one place that turns errors into responses: JSON under /api/, pages elsewhere.
-func errorHandler(logger *slog.Logger, h *handlers.Handler, csrfCookie string) echo.HTTPErrorHandler {
+func errorHandler(logger *slog.Logger, h *handlers.Handler) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
 		e := handlers.Classify(err)
 		if e.Status == http.StatusRequestEntityTooLarge && c.Request().Method == http.MethodPost && c.Request().URL.Path == "/documents" {
-			if werr := h.UploadTooLarge(c, csrfCookie); werr == nil {
+			if werr := h.UploadTooLarge(c); werr == nil {
 				return
 			}
 		}
-		if e.Status >= 500 && e.Status != http.StatusServiceUnavailable { // 503 is a deliberate "busy", not a fault
+		if e.RetryAfter > 0 {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+		}
+		if e.Status == http.StatusServiceUnavailable {
+			logger.Warn("request refused: server busy", "route", c.Path(), "method", c.Request().Method, "err", err) // a deliberate refusal under load, not a fault
+		} else if e.Status >= 500 {
 			logger.Error("request failed", "route", c.Path(), "method", c.Request().Method, "err", err)
 		}
 		var werr error
@@ -33,7 +40,7 @@ func errorHandler(logger *slog.Logger, h *handlers.Handler, csrfCookie string) e
 		} else if c.Request().Method == http.MethodHead {
 			werr = c.NoContent(e.Status)
 		} else {
-			werr = handlers.Render(c, e.Status, views.Error(layouts.Page{Title: heading(e.Status), CSRF: handlers.CSRFToken(c)}, e.Status, heading(e.Status), e.Message))
+			werr = handlers.Render(c, e.Status, views.Error(layouts.Page{Title: heading(e.Status), CSRF: handlers.CurrentCSRFToken(c)}, e.Status, heading(e.Status), e.Message))
 		}
 		if werr != nil {
 			logger.Error("unable to write error response", "err", werr)

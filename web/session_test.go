@@ -159,11 +159,11 @@ func TestSessionCookieAttributes(t *testing.T) {
 	app := testapp.New(t)
 	sender := app.NewSender("owner@example.com")
 	b := app.NewBrowser()
-	line := setCookieLine(b.Get("/login").Response, "signet_csrf")
+	line := setCookieLine(b.Get("/login").Response, "signet")
 	if line == "" {
-		t.Fatal("the login form set no CSRF cookie")
+		t.Fatal("the login form set no session cookie (its CSRF token lives in the session)")
 	}
-	checkCookieLine(t, "CSRF cookie", line, false)
+	checkCookieLine(t, "session cookie (before log-in)", line, false)
 	res := b.PostForm("/login", url.Values{"email": {sender.User.Email}, "password": {sender.Password}})
 	line = setCookieLine(res.Response, "signet")
 	if line == "" {
@@ -209,12 +209,12 @@ func TestSessionCookieSecureUnderHTTPS(t *testing.T) {
 	if !strings.HasPrefix(res.Header.Get("Strict-Transport-Security"), "max-age=") {
 		t.Errorf("no HSTS under an https base URL: %q", res.Header.Get("Strict-Transport-Security"))
 	}
-	csrfLine := setCookieLine(res, "__Host-signet_csrf")
-	if csrfLine == "" {
-		t.Fatalf("login form set no CSRF cookie: %q", res.Header.Values("Set-Cookie"))
+	preLine := setCookieLine(res, "__Host-signet")
+	if preLine == "" {
+		t.Fatalf("login form set no session cookie for its CSRF token: %q", res.Header.Values("Set-Cookie"))
 	}
-	checkCookieLine(t, "CSRF cookie", csrfLine, true)
-	csrfCookie, _ := http.ParseSetCookie(csrfLine)
+	checkCookieLine(t, "session cookie (before log-in)", preLine, true)
+	preSession, _ := http.ParseSetCookie(preLine)
 	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
 	if m == nil {
 		t.Fatal("login form has no _csrf input")
@@ -223,7 +223,7 @@ func TestSessionCookieSecureUnderHTTPS(t *testing.T) {
 	form := url.Values{"_csrf": {m[1]}, "email": {sender.User.Email}, "password": {sender.Password}}
 	req, _ := http.NewRequest(http.MethodPost, app.URL+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: csrfCookie.Name, Value: csrfCookie.Value})
+	req.AddCookie(&http.Cookie{Name: preSession.Name, Value: preSession.Value})
 	res, err = client.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -360,7 +360,7 @@ func emptyFormRequest(t *testing.T, method, u string) *http.Request {
 	return req
 }
 
-// postWithoutToken posts a form with the browser's cookies (including the CSRF cookie) but the given _csrf value.
+// postWithoutToken posts a form with the browser's cookies (its session included) but the given _csrf value.
 func postWithoutToken(b *testapp.Browser, path string, v url.Values) *testapp.Response {
 	b.T.Helper()
 	req, _ := http.NewRequest(http.MethodPost, b.App.URL+path, strings.NewReader(v.Encode()))
@@ -379,8 +379,8 @@ func TestCSRFRequiredOnForms(t *testing.T) {
 	// Signer: send code.
 	jane := app.NewBrowser()
 	jane.Get(link)
-	if jane.CSRF == "" || jane.Cookie("signet_csrf") == "" {
-		t.Fatal("the landing gave no CSRF token and cookie")
+	if jane.CSRF == "" || jane.Cookie("signet") == "" {
+		t.Fatal("the landing gave no CSRF token and session")
 	}
 	for _, token := range []string{"", "forged-token"} {
 		v := url.Values{}
@@ -428,7 +428,10 @@ func TestCSRFRequiredOnForms(t *testing.T) {
 	visitor := app.NewBrowser()
 	visitor.Get("/login")
 	res := postWithoutToken(visitor, "/login", url.Values{"email": {sender.User.Email}, "password": {sender.Password}})
-	if res.StatusCode != http.StatusForbidden || visitor.Cookie("signet") != "" {
-		t.Fatalf("login without _csrf: status %d, session %q; want 403 and no session", res.StatusCode, visitor.Cookie("signet"))
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("login without _csrf: status %d, want 403", res.StatusCode)
+	}
+	if res := visitor.Get("/documents"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a login without _csrf logged the visitor in: GET /documents status %d", res.StatusCode)
 	}
 }

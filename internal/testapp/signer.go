@@ -115,6 +115,7 @@ func (a *App) Login(s *Sender) *Browser {
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/documents" {
 		a.T.Fatalf("login as %s: status %d, location %q", s.User.Email, res.StatusCode, res.Header.Get("Location"))
 	}
+	b.Follow(res) // log-in rotates the CSRF token: pick up the new one
 	return b
 }
 
@@ -144,8 +145,10 @@ func (b *Browser) Verify(link, email string) string {
 		b.T.Fatalf("send code: status %d, body %s", res.StatusCode, res.Body)
 	}
 	code := b.App.WaitForCode(email, n+1)
-	if res := b.SubmitCode(link, code); res.StatusCode != http.StatusSeeOther {
+	res := b.SubmitCode(link, code)
+	if res.StatusCode != http.StatusSeeOther {
 		b.T.Fatalf("verify: status %d, body %s", res.StatusCode, res.Body)
 	}
+	b.Follow(res) // verification rotates the CSRF token: pick up the new one
 	return code
 }

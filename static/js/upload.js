@@ -19,7 +19,9 @@
 //     <button type="submit" class="btn btn-primary">Upload</button>
 //   </form>
 //
-// Without JavaScript it is an ordinary multipart form. With it: a file dropped
+// Without JavaScript it is an ordinary multipart form. With it (marked
+// data-enhanced="true" on the form and the drop zone once ready; a file chosen
+// before this module loaded is taken as if chosen now): a file dropped
 // on [data-dropzone] is put into the file input (DataTransfer); name and size
 // are shown; a file that is not a PDF (type/extension, and it must start with
 // "%PDF-"), is empty or exceeds data-max-bytes is refused with a message. The
@@ -160,14 +162,15 @@ function enhance(form) {
     if (titleInput && !titleInput.value.trim()) titleInput.value = file.name.replace(/\.pdf$/i, "");
   }
 
-  input.addEventListener("change", () => {
+  function onChosen() {
     const file = input.files && input.files[0];
     if (file) takeFile(file, false);
     else {
       info.textContent = "";
       if (zone) zone.classList.remove("has-file");
     }
-  });
+  }
+  input.addEventListener("change", onChosen);
 
   if (zone) {
     let depth = 0;
@@ -288,6 +291,11 @@ function enhance(form) {
     setBusy(true);
     request.send(data);
   }
+
+  // This module is loaded lazily: a file chosen before it ran fired its change event unheard.
+  if (input.files && input.files.length > 0) onChosen();
+  form.dataset.enhanced = "true";
+  if (zone) zone.dataset.enhanced = "true";
 
   function respond(request, action) {
     const hxRedirect = request.getResponseHeader("HX-Redirect");
