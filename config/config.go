@@ -31,6 +31,19 @@ type Config struct {
 	LogLevel       string        `env:"LOG_LEVEL" envDefault:"info"`
 	TrustProxy     bool          `env:"TRUST_PROXY"`                    // take the client IP from X-Forwarded-For
 	AllowSignup    bool          `env:"ALLOW_SIGNUP" envDefault:"true"` // false: accounts only via `signet user create`
+
+	Jobs Jobs
+}
+
+// Jobs sizes the background queues and bounds how long a job may run; see README "Background jobs".
+type Jobs struct {
+	InteractiveWorkers int           `env:"JOBS_INTERACTIVE_WORKERS" envDefault:"4"` // codes, invitations, reminders
+	FinalizeWorkers    int           `env:"JOBS_FINALIZE_WORKERS" envDefault:"2"`    // stamping and sealing PDFs
+	MailWorkers        int           `env:"JOBS_MAIL_WORKERS" envDefault:"2"`        // completion and other notices
+	EmailTimeout       time.Duration `env:"JOBS_EMAIL_TIMEOUT" envDefault:"1m"`
+	FinalizeTimeout    time.Duration `env:"JOBS_FINALIZE_TIMEOUT" envDefault:"2m"`
+	RescueAfter        time.Duration `env:"JOBS_RESCUE_AFTER" envDefault:"3m"`  // a job running this long was abandoned by a crash
+	ShutdownGrace      time.Duration `env:"SHUTDOWN_GRACE" envDefault:"10s"` // running requests and jobs may finish, then are cancelled
 }
 
 // Load reads the environment and checks the values that would fail later in confusing ways.
@@ -49,6 +62,9 @@ func (c Config) validate() error {
 	}
 	if c.MaxUploadBytes <= 0 {
 		return fmt.Errorf("config: SIGNET_MAX_UPLOAD_BYTES must be positive")
+	}
+	if j := c.Jobs; j.RescueAfter <= max(j.EmailTimeout, j.FinalizeTimeout) {
+		return fmt.Errorf("config: SIGNET_JOBS_RESCUE_AFTER (%s) must be longer than SIGNET_JOBS_EMAIL_TIMEOUT and SIGNET_JOBS_FINALIZE_TIMEOUT", j.RescueAfter)
 	}
 	return nil
 }

@@ -1,6 +1,10 @@
 // Package jobs holds the River client, its queues and the argument types of Signet's background jobs.
 package jobs
 
+import (
+	"github.com/riverqueue/river"
+)
+
 // Messages carried by EmailArgs.
 const (
 	EmailInvitation      = "invitation"
@@ -27,6 +31,21 @@ type EmailArgs struct {
 // Kind names the job for River.
 func (EmailArgs) Kind() string { return "email" }
 
+// InsertOpts puts mail a person is waiting for in the interactive queue, notices in the mail queue.
+func (a EmailArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: EmailQueue(a.Message)}
+}
+
+// EmailQueue is the queue that carries a message kind.
+func EmailQueue(message string) string {
+	switch message {
+	case EmailCode, EmailInvitation, EmailReminder:
+		return QueueInteractive
+	default:
+		return QueueMail
+	}
+}
+
 // FinalizeArgs asks for a fully signed document to be stamped, given its audit page and stored.
 type FinalizeArgs struct {
 	DocumentID string `json:"document_id"`
@@ -34,3 +53,9 @@ type FinalizeArgs struct {
 
 // Kind names the job for River.
 func (FinalizeArgs) Kind() string { return "finalize" }
+
+// InsertOpts: one finalisation per document at a time; a second request while one is waiting,
+// running, retrying or done is dropped by River (a cancelled or discarded one may be retried).
+func (FinalizeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueFinalize, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}

@@ -56,7 +56,7 @@ func (s *SMTPMailer) Send(ctx context.Context, m Message) error {
 	}
 	msg, err := s.compose(m)
 	if err != nil {
-		return fmt.Errorf("notify: %w", err)
+		return fmt.Errorf("notify: %w: %w", ErrUnsendable, err)
 	}
 	timeout := s.cfg.timeout
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < timeout {
@@ -73,9 +73,16 @@ func (s *SMTPMailer) Send(ctx context.Context, m Message) error {
 	return nil
 }
 
-// IsPermanent reports whether err is an SMTP rejection that retrying cannot fix (a 5xx
-// reply such as an unknown mailbox); timeouts, 4xx replies and network errors are not.
+// ErrUnsendable: the message itself cannot be built (say, an invalid address); retrying cannot help.
+var ErrUnsendable = errors.New("message cannot be sent")
+
+// IsPermanent reports whether err is a failure that retrying cannot fix: an unbuildable message
+// or an SMTP rejection (a 5xx reply such as an unknown mailbox); timeouts, 4xx replies and
+// network errors are not.
 func IsPermanent(err error) bool {
+	if errors.Is(err, ErrUnsendable) {
+		return true
+	}
 	var se *gomail.SendError
 	if !errors.As(err, &se) {
 		return false
