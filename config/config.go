@@ -42,8 +42,8 @@ type Jobs struct {
 	MailWorkers        int           `env:"JOBS_MAIL_WORKERS" envDefault:"2"`        // completion and other notices
 	EmailTimeout       time.Duration `env:"JOBS_EMAIL_TIMEOUT" envDefault:"1m"`
 	FinalizeTimeout    time.Duration `env:"JOBS_FINALIZE_TIMEOUT" envDefault:"2m"`
-	RescueAfter        time.Duration `env:"JOBS_RESCUE_AFTER" envDefault:"3m"`  // a job running this long was abandoned by a crash
-	ShutdownGrace      time.Duration `env:"SHUTDOWN_GRACE" envDefault:"10s"` // running requests and jobs may finish, then are cancelled
+	RescueAfter        time.Duration `env:"JOBS_RESCUE_AFTER" envDefault:"3m"` // a job running this long was abandoned by a crash
+	ShutdownGrace      time.Duration `env:"SHUTDOWN_GRACE" envDefault:"10s"`   // running requests and jobs may finish, then are cancelled
 }
 
 // Load reads the environment and checks the values that would fail later in confusing ways.

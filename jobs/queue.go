@@ -22,7 +22,7 @@ import (
 // Options tunes the queue; zero values take the defaults.
 type Options struct {
 	PollInterval time.Duration // how often idle workers look for new jobs
-	Settings     Settings // queue sizes, timeouts, rescue and shutdown grace
+	Settings     Settings      // queue sizes, timeouts, rescue and shutdown grace
 	Logger       *slog.Logger
 	PostgresURL  string // set when db is PostgreSQL: River gets its own pgx pool for working jobs
 }
