@@ -48,14 +48,16 @@ func EmailQueue(message string) string {
 
 // FinalizeArgs asks for a fully signed document to be stamped, given its audit page and stored.
 type FinalizeArgs struct {
-	DocumentID string `json:"document_id"`
+	DocumentID string `json:"document_id" river:"unique"`
+	// AfterFailure is the audit event of the failure a sender's retry answers: each retry is a new
+	// job, a double click is not.
+	AfterFailure string `json:"after_failure,omitempty" river:"unique"`
 }
 
 // Kind names the job for River.
 func (FinalizeArgs) Kind() string { return "finalize" }
 
-// InsertOpts: one finalisation per document at a time; a second request while one is waiting,
-// running, retrying or done is dropped by River (a cancelled or discarded one may be retried).
+// InsertOpts: one finalisation per document (and per retry); a duplicate is dropped by River.
 func (FinalizeArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueFinalize, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }

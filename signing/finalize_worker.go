@@ -77,10 +77,20 @@ func (s *Service) RetryFinalize(ctx context.Context, orgID, docID string, a Acto
 		if doc.Status != models.DocInProgress || nextRound(doc.Recipients) != 0 {
 			return stateErr("Only a document that everyone has signed can be prepared again.")
 		}
+		events, err := st.AuditEvents(ctx, doc.ID)
+		if err != nil {
+			return err
+		}
+		failure := ""
+		for _, e := range events {
+			if e.Event == EventFinalizeFailed {
+				failure = e.ID
+			}
+		}
 		if err := s.audit(ctx, st, doc.ID, "", "finalize_retried", a, ""); err != nil {
 			return err
 		}
-		return s.queue.Enqueue(ctx, tx, jobs.FinalizeArgs{DocumentID: doc.ID})
+		return s.queue.Enqueue(ctx, tx, jobs.FinalizeArgs{DocumentID: doc.ID, AfterFailure: failure})
 	})
 }
 
