@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 
 // recoveryBound is a safety net for a rescue (leader lease expiry, rescuer tick, back-off), not a
 // performance assertion.
-const recoveryBound = 2 * time.Minute
+const recoveryBound = 40 * time.Second
 
 // crashScene is a document whose finalisation is running in a child Signet, held on reading the
 // original from storage, with its two signers and sender.
@@ -85,14 +85,22 @@ func (s *crashScene) finalizeStates() string {
 // happen, then checks one completion event and exactly one completion email per party.
 func (s *crashScene) assertCompletedOnce(child *testapp.Process) {
 	t := s.t
-	deadline := time.Now().Add(recoveryBound)
+	started := time.Now()
+	deadline := started.Add(recoveryBound)
 	parties := []string{"jane@example.com", "joe@example.com", "alice@example.com"}
 	for !s.completionMailsArrived(parties) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the document did not complete after the restart; finalize jobs: %s", s.finalizeStates())
+			var jobs []string
+			s.app.DB.Raw("SELECT kind || ' ' || queue || ' ' || state FROM river_job ORDER BY id").Scan(&jobs)
+			var subjects []string
+			for _, m := range s.app.SMTP.Messages() {
+				subjects = append(subjects, strings.Join(m.To, ",")+": "+m.Subject)
+			}
+			t.Fatalf("the document did not complete after the restart; jobs: %v; mail: %q", jobs, subjects)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	t.Logf("completion emails arrived %s after the restart", time.Since(started).Round(100*time.Millisecond)) // a figure for the README
 	if err := child.Terminate(); err != nil {
 		t.Fatalf("the restarted child did not stop cleanly: %v", err)
 	}
@@ -118,7 +126,7 @@ func (s *crashScene) assertCompletedOnce(child *testapp.Process) {
 func (s *crashScene) completionMails(to string) []smtptest.Mail {
 	var out []smtptest.Mail
 	for _, m := range s.app.SMTP.Messages() {
-		if len(m.To) == 1 && m.To[0] == to && strings.Contains(m.Subject, "completed") {
+		if len(m.To) == 1 && m.To[0] == to && (strings.Contains(m.Subject, " is complete") || strings.Contains(m.Subject, "signed by everyone")) {
 			out = append(out, m)
 		}
 	}
