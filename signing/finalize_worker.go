@@ -36,6 +36,9 @@ func (w *FinalizeWorker) Work(ctx context.Context, job *river.Job[jobs.FinalizeA
 	if err == nil || errors.Is(err, ErrWrongState) || ctx.Err() != nil {
 		return err
 	}
+	if errors.Is(err, models.ErrNotFound) {
+		return river.JobCancel(err) // the document is gone: nothing to finalise, nobody to tell
+	}
 	if permanentFinalizeError(err) || job.Attempt >= job.MaxAttempts {
 		w.Logger.ErrorContext(ctx, "finalisation failed; the sender must retry", "document_id", job.Args.DocumentID,
 			"attempt", job.Attempt, "permanent", permanentFinalizeError(err), "err", err)
