@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/mail"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,5 +61,19 @@ func TestSMTPMailerRefusesAnAddressThatIsNotBare(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Fatalf("%d messages arrived, want none", n)
+	}
+}
+
+// The reason shown to senders carries the server's reply, or what went wrong with the message.
+func TestFailureReasonNamesTheCause(t *testing.T) {
+	srv := smtptest.Start(t)
+	srv.RejectRecipient("gone@example.com")
+	err := newMailer(t, srv).Send(context.Background(), notify.Message{To: "gone@example.com", Subject: "s", Text: "t"})
+	if r := notify.FailureReason(err); !strings.HasPrefix(r, "the mail server answered: ") || !strings.Contains(r, "550") {
+		t.Errorf("refused: reason %q, want the server's 550 reply", r)
+	}
+	err = newMailer(t, srv).Send(context.Background(), notify.Message{To: "Eve <eve@example.com>", Subject: "s", Text: "t"})
+	if r := notify.FailureReason(err); !strings.HasPrefix(r, "the message could not be built: ") || !strings.Contains(r, "eve@example.com") {
+		t.Errorf("unbuildable: reason %q", r)
 	}
 }

@@ -73,7 +73,7 @@ func (s *Service) recordDelivery(ctx context.Context, a jobs.EmailArgs, msg noti
 // deliveryFailure says, for the sender, what was not delivered and why (the error holds no secrets:
 // codes are in the body, never in an SMTP reply or an address).
 func deliveryFailure(message, to string, err error) string {
-	return "The " + lowerFirst(messageNoun(message)) + " to " + deliveredTo(message, to) + " could not be delivered: " + truncate(errors.Unwrap(err).Error(), 500)
+	return "The " + lowerFirst(messageNoun(message)) + " to " + deliveredTo(message, to) + " could not be delivered: " + truncate(notify.FailureReason(err), 500)
 }
 
 // deliveredTo masks the address of code emails, as the request's own audit event does.
