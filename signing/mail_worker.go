@@ -39,6 +39,13 @@ func (w *EmailWorker) Work(ctx context.Context, job *river.Job[jobs.EmailArgs]) 
 	if err != nil {
 		return err
 	}
+	delivered := messageNoun(job.Args.Message) + " emailed to " + deliveredTo(job.Args.Message, msg.To)
+	if job.Attempt > 1 && sentOnce(job.Args.Message) {
+		// A rescued job whose earlier attempt got through before the process died: do not send twice.
+		if done, err := w.Service.deliveredSince(ctx, job.Args, delivered, job.CreatedAt); err != nil || done {
+			return err
+		}
+	}
 	if err := w.Service.mailer.Send(ctx, msg); err != nil {
 		err = fmt.Errorf("signing: deliver %s email: %w", job.Args.Message, err)
 		permanent := notify.IsPermanent(err) // refused for good (5xx) or unbuildable: retrying cannot help
@@ -53,10 +60,30 @@ func (w *EmailWorker) Work(ctx context.Context, job *river.Job[jobs.EmailArgs]) 
 		return river.JobCancel(err)
 	}
 	// The message is out: recording it must not send it again, so a failure here is only logged.
-	if err := w.Service.recordDelivery(context.WithoutCancel(ctx), job.Args, msg, EventEmailDelivered, messageNoun(job.Args.Message)+" emailed to "+deliveredTo(job.Args.Message, msg.To)); err != nil {
+	if err := w.Service.recordDelivery(context.WithoutCancel(ctx), job.Args, msg, EventEmailDelivered, delivered); err != nil {
 		w.Logger.ErrorContext(ctx, "email delivered but not recorded", "document_id", job.Args.DocumentID, "err", err)
 	}
 	return nil
+}
+
+// sentOnce: messages a recipient gets once per document, so an earlier delivery of the same text
+// to the same recipient means this job already did its work. Codes and reminders repeat.
+func sentOnce(message string) bool {
+	return message != jobs.EmailCode && message != jobs.EmailReminder
+}
+
+// deliveredSince reports whether the audit trail holds this delivery, recorded after the job was queued.
+func (s *Service) deliveredSince(ctx context.Context, a jobs.EmailArgs, details string, queued time.Time) (bool, error) {
+	events, err := s.store.AuditEvents(ctx, a.DocumentID)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range events {
+		if e.Event == EventEmailDelivered && e.RecipientID == a.RecipientID && e.Details == details && !e.At.Before(queued) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // recordDelivery appends a delivery event for the email's recipient to the document's audit trail.
