@@ -86,7 +86,8 @@ func serve(cfg config.Config, logger *slog.Logger) error {
 		return err
 	}
 	defer app.Close(context.Background())
-	// River's context is not the signal's: a stop drains running jobs in Close instead of cancelling them
+	// River's context is not the signal's: on a stop, Close gives running jobs SIGNET_SHUTDOWN_GRACE to
+	// finish after the HTTP server drained, then cancels them so the next start works them again
 	if err := app.Start(context.Background()); err != nil {
 		return err
 	}

@@ -59,6 +59,8 @@ type Config struct {
 	DBConnIdleTime   time.Duration `env:"DB_CONN_MAX_IDLE_TIME" envDefault:"5m"`
 	DBAcquireTimeout time.Duration `env:"DB_ACQUIRE_TIMEOUT" envDefault:"5s"` // then 503 + Retry-After
 	JobsDBMaxConns   int           `env:"JOBS_DB_MAX_CONNS" envDefault:"5"`   // the job queue's own pool
+
+	Jobs Jobs
 }
 
 // OTPLimits are the code limits of DESIGN §4 (SIGNET_OTP_*); zero keeps otp.DefaultPolicy's number.
@@ -71,6 +73,17 @@ type OTPLimits struct {
 	SendsPerHour        int           `env:"SENDS_PER_HOUR" envDefault:"5"`              // per recipient
 	SendsPerIPRecipient int           `env:"SENDS_PER_IP_RECIPIENT_HOUR" envDefault:"5"` // per IP and recipient
 	SendsPerIPHour      int           `env:"SENDS_PER_IP_HOUR" envDefault:"300"`         // per IP, all recipients
+}
+
+// Jobs sizes the background queues and bounds how long a job may run; see README "Background jobs".
+type Jobs struct {
+	InteractiveWorkers int           `env:"JOBS_INTERACTIVE_WORKERS" envDefault:"4"` // codes, invitations, reminders
+	FinalizeWorkers    int           `env:"JOBS_FINALIZE_WORKERS" envDefault:"2"`    // stamping and sealing PDFs
+	MailWorkers        int           `env:"JOBS_MAIL_WORKERS" envDefault:"2"`        // completion and other notices
+	EmailTimeout       time.Duration `env:"JOBS_EMAIL_TIMEOUT" envDefault:"1m"`
+	FinalizeTimeout    time.Duration `env:"JOBS_FINALIZE_TIMEOUT" envDefault:"2m"`
+	RescueAfter        time.Duration `env:"JOBS_RESCUE_AFTER" envDefault:"3m"` // a job running this long was abandoned by a crash
+	ShutdownGrace      time.Duration `env:"SHUTDOWN_GRACE" envDefault:"10s"`   // running requests and jobs may finish, then are cancelled
 }
 
 // Load reads the environment and checks the values that would fail later in confusing ways.
@@ -97,6 +110,9 @@ func (c Config) validate() error {
 	}
 	if c.MaxUploadBytes <= 0 {
 		return fmt.Errorf("config: SIGNET_MAX_UPLOAD_BYTES must be positive")
+	}
+	if j := c.Jobs; j.RescueAfter <= max(j.EmailTimeout, j.FinalizeTimeout) {
+		return fmt.Errorf("config: SIGNET_JOBS_RESCUE_AFTER (%s) must be longer than SIGNET_JOBS_EMAIL_TIMEOUT and SIGNET_JOBS_FINALIZE_TIMEOUT", j.RescueAfter)
 	}
 	return nil
 }

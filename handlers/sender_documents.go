@@ -181,7 +181,8 @@ func (h *Handler) ShowDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := sender.DocumentView{Doc: doc, Events: events, FinalizeFailed: signing.FinalizeFailed(doc, events)}
+	v := sender.DocumentView{Doc: doc, Events: events, FinalizeFailed: signing.FinalizeFailed(doc, events),
+		UndeliveredEmails: signing.UndeliveredEmails(events)}
 	now := h.Signing.Now()
 	for _, r := range doc.Recipients {
 		v.Recipients = append(v.Recipients, sender.DocumentRecipient{Recipient: r, SigningURL: h.Signing.SigningURL(r.ID),

@@ -1,6 +1,10 @@
 // Package jobs holds the River client, its queues and the argument types of Signet's background jobs.
 package jobs
 
+import (
+	"github.com/riverqueue/river"
+)
+
 // Messages carried by EmailArgs.
 const (
 	EmailInvitation      = "invitation"
@@ -27,10 +31,33 @@ type EmailArgs struct {
 // Kind names the job for River.
 func (EmailArgs) Kind() string { return "email" }
 
+// InsertOpts puts mail a person is waiting for in the interactive queue, notices in the mail queue.
+func (a EmailArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: EmailQueue(a.Message)}
+}
+
+// EmailQueue is the queue that carries a message kind.
+func EmailQueue(message string) string {
+	switch message {
+	case EmailCode, EmailInvitation, EmailReminder:
+		return QueueInteractive
+	default:
+		return QueueMail
+	}
+}
+
 // FinalizeArgs asks for a fully signed document to be stamped, given its audit page and stored.
 type FinalizeArgs struct {
-	DocumentID string `json:"document_id"`
+	DocumentID string `json:"document_id" river:"unique"`
+	// AfterFailure is the audit event of the failure a sender's retry answers: each retry is a new
+	// job, a double click is not.
+	AfterFailure string `json:"after_failure,omitempty" river:"unique"`
 }
 
 // Kind names the job for River.
 func (FinalizeArgs) Kind() string { return "finalize" }
+
+// InsertOpts: one finalisation per document (and per retry); a duplicate is dropped by River.
+func (FinalizeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueFinalize, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}

@@ -22,7 +22,7 @@ import (
 // Options tunes the queue; zero values take the defaults.
 type Options struct {
 	PollInterval time.Duration // how often idle workers look for new jobs
-	MaxWorkers   int
+	Settings     Settings      // queue sizes, timeouts, rescue and shutdown grace
 	Logger       *slog.Logger
 	PostgresURL  string // set when db is PostgreSQL: River gets its own pgx pool for working jobs
 	MaxConns     int    // connections River may hold in all, its listener's included (default 5)
@@ -35,6 +35,8 @@ type Queue struct {
 	insertTx func(ctx context.Context, tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error
 	start    func(ctx context.Context) error
 	stop     func(ctx context.Context) error
+	cancel   func(ctx context.Context) error
+	grace    time.Duration
 	migrate  func(ctx context.Context) error
 	pool     *pgxpool.Pool
 }
@@ -44,8 +46,9 @@ func New(ctx context.Context, db *gorm.DB, workers *river.Workers, opt Options) 
 	if opt.PollInterval == 0 {
 		opt.PollInterval = 250 * time.Millisecond
 	}
-	if opt.MaxWorkers == 0 {
-		opt.MaxWorkers = 10
+	opt.Settings = opt.Settings.WithDefaults()
+	if err := opt.Settings.Validate(); err != nil {
+		return nil, err
 	}
 	if opt.MaxConns <= 0 {
 		opt.MaxConns = 5
@@ -58,14 +61,16 @@ func New(ctx context.Context, db *gorm.DB, workers *river.Workers, opt Options) 
 		FetchPollInterval: opt.PollInterval,
 		FetchCooldown:     min(opt.PollInterval, 100*time.Millisecond),
 		Logger:            opt.Logger,
-		JobTimeout:        2 * time.Minute,
-		MaxAttempts:       12,
+		// Workers set their own timeouts; this bounds any other kind.
+		JobTimeout:           max(opt.Settings.EmailTimeout, opt.Settings.FinalizeTimeout),
+		RescueStuckJobsAfter: opt.Settings.RescueAfter,
+		MaxAttempts:          12,
 	}
 	if workers != nil {
 		cfg.Workers = workers
-		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.MaxWorkers}}
+		cfg.Queues = opt.Settings.queueConfig()
 	}
-	q := &Queue{db: db}
+	q := &Queue{db: db, grace: opt.Settings.ShutdownGrace}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -87,7 +92,7 @@ func New(ctx context.Context, db *gorm.DB, workers *river.Workers, opt Options) 
 			return nil, fmt.Errorf("jobs: unable to create river client: %w", err)
 		}
 		q.pool = pool
-		q.start, q.stop = client.Start, client.Stop
+		q.start, q.stop, q.cancel = client.Start, client.Stop, client.StopAndCancel
 		q.insertTx = func(ctx context.Context, tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error {
 			ptx, ok := tx.Statement.ConnPool.(*pgxConnTx)
 			if !ok {
@@ -104,7 +109,7 @@ func New(ctx context.Context, db *gorm.DB, workers *river.Workers, opt Options) 
 	if err != nil {
 		return nil, fmt.Errorf("jobs: unable to create river client: %w", err)
 	}
-	q.start, q.stop = client.Start, client.Stop
+	q.start, q.stop, q.cancel = client.Start, client.Stop, client.StopAndCancel
 	q.insertTx = func(ctx context.Context, tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error {
 		stx, ok := tx.Statement.ConnPool.(*sql.Tx)
 		if !ok {
@@ -145,13 +150,28 @@ func (q *Queue) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop waits for running jobs to finish (bounded by ctx) and releases the pool.
+// cancelBound is how long cancelled jobs get to record their failure before Stop gives up on them.
+const cancelBound = 5 * time.Second
+
+// Stop stops fetching, lets running jobs finish within the shutdown grace, then cancels the rest
+// so their attempts end as failures that the next start retries (instead of staying "running"
+// until the rescue delay), and releases the pool.
 func (q *Queue) Stop(ctx context.Context) error {
-	err := q.stop(ctx)
+	graceCtx, cancel := context.WithTimeout(ctx, q.grace)
+	err := q.stop(graceCtx)
+	cancel()
+	if err != nil && ctx.Err() == nil {
+		hardCtx, cancel := context.WithTimeout(ctx, cancelBound)
+		err = q.cancel(hardCtx)
+		cancel()
+	}
 	if q.pool != nil {
 		q.pool.Close()
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("jobs: unable to stop river: %w", err)
+	}
+	return nil
 }
 
 // Enqueue inserts a job inside tx, a transaction started by Transact.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 
 	gomail "github.com/wneessen/go-mail"
@@ -19,14 +20,18 @@ func (s *SMTPMailer) compose(m Message) (*gomail.Msg, error) {
 		return nil, errors.New("message has no body")
 	}
 	msg := gomail.NewMsg()
-	msg.FromMailAddress(s.from)
-	if err := msg.AddToFormat(headerSafe(m.ToName), m.To); err != nil {
-		return nil, fmt.Errorf("recipient %q: %w", m.To, err)
+	msg.FromMailAddress(&mail.Address{Name: headerSafe(s.from.Name), Address: s.from.Address})
+	to, err := address(m.ToName, m.To)
+	if err != nil {
+		return nil, fmt.Errorf("recipient: %w", err)
 	}
+	msg.AddToMailAddress(to)
 	if m.ReplyTo != "" {
-		if err := msg.ReplyToFormat(headerSafe(m.ReplyToName), m.ReplyTo); err != nil {
-			return nil, fmt.Errorf("reply-to %q: %w", m.ReplyTo, err)
+		replyTo, err := address(m.ReplyToName, m.ReplyTo)
+		if err != nil {
+			return nil, fmt.Errorf("reply-to: %w", err)
 		}
+		msg.ReplyToMailAddress(replyTo)
 	}
 	msg.Subject(headerSafe(m.Subject))
 	msg.SetMessageIDWithValue(newMessageID(s.from))
@@ -42,6 +47,16 @@ func (s *SMTPMailer) compose(m Message) (*gomail.Msg, error) {
 		}
 	}
 	return msg, nil
+}
+
+// address pairs a display name with a bare address; net/mail quotes and encodes the name on
+// output (RFC 5322, RFC 2047), so quotes, @, <>, commas and backslashes in names survive intact.
+func address(name, addr string) (*mail.Address, error) {
+	parsed, err := mail.ParseAddress(addr)
+	if err != nil || parsed.Name != "" || parsed.Address != addr {
+		return nil, fmt.Errorf("%q is not a bare email address", addr)
+	}
+	return &mail.Address{Name: headerSafe(name), Address: parsed.Address}, nil
 }
 
 // setBody writes text/plain first and text/html as its alternative, so clients that

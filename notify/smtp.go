@@ -56,7 +56,7 @@ func (s *SMTPMailer) Send(ctx context.Context, m Message) error {
 	}
 	msg, err := s.compose(m)
 	if err != nil {
-		return fmt.Errorf("notify: %w", err)
+		return fmt.Errorf("notify: %w", &unsendableError{err})
 	}
 	timeout := s.cfg.timeout
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < timeout {
@@ -73,9 +73,40 @@ func (s *SMTPMailer) Send(ctx context.Context, m Message) error {
 	return nil
 }
 
-// IsPermanent reports whether err is an SMTP rejection that retrying cannot fix (a 5xx
-// reply such as an unknown mailbox); timeouts, 4xx replies and network errors are not.
+// ErrUnsendable: the message itself cannot be built (say, an invalid address); retrying cannot help.
+var ErrUnsendable = errors.New("message cannot be sent")
+
+// unsendableError is ErrUnsendable with its cause.
+type unsendableError struct{ cause error }
+
+func (e *unsendableError) Error() string        { return ErrUnsendable.Error() + ": " + e.cause.Error() }
+func (e *unsendableError) Is(target error) bool { return target == ErrUnsendable }
+func (e *unsendableError) Unwrap() error        { return e.cause }
+
+// FailureReason says in a sentence fragment why a delivery failed, for the sender's page: the
+// server's reply when there is one, without the mailer's own prefixes.
+func FailureReason(err error) string {
+	var ue *unsendableError
+	if errors.As(err, &ue) {
+		return "the message could not be built: " + ue.cause.Error()
+	}
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		return "the mail server answered: " + se.Error()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "the mail server did not answer in time"
+	}
+	return "the mail server could not be reached"
+}
+
+// IsPermanent reports whether err is a failure that retrying cannot fix: an unbuildable message
+// or an SMTP rejection (a 5xx reply such as an unknown mailbox); timeouts, 4xx replies and
+// network errors are not.
 func IsPermanent(err error) bool {
+	if errors.Is(err, ErrUnsendable) {
+		return true
+	}
 	var se *gomail.SendError
 	if !errors.As(err, &se) {
 		return false

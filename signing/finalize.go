@@ -62,7 +62,7 @@ func (s *Service) Finalize(ctx context.Context, docID string) error {
 		if err := st.UpdateDocument(ctx, locked, cols); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, st, doc.ID, "", "document_completed", Actor{Name: "Signet"}, "Signed PDF SHA-256 "+signedSHA); err != nil {
+		if err := s.audit(ctx, st, doc.ID, "", EventDocumentCompleted, Actor{Name: "Signet"}, "Signed PDF SHA-256 "+signedSHA); err != nil {
 			return err
 		}
 		for _, r := range locked.Recipients {

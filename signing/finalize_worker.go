@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
@@ -18,16 +20,28 @@ import (
 type FinalizeWorker struct {
 	river.WorkerDefaults[jobs.FinalizeArgs]
 	Service *Service
+	Limit   time.Duration // one attempt's time limit
+	Logger  *slog.Logger
 }
 
-// Work is called by River; an error retries the job with back-off. A failure that retrying cannot
-// mend, or the last attempt, is recorded on the document so the sender sees it and can retry.
+// Timeout bounds one attempt, so a stuck stamping frees its worker and is retried.
+func (w *FinalizeWorker) Timeout(*river.Job[jobs.FinalizeArgs]) time.Duration { return w.Limit }
+
+// Work is called by River; an error retries the job with back-off (River's error handler logs
+// each failed attempt). A failure that retrying cannot mend, or the last attempt, is logged and
+// recorded on the document so the sender sees it and can retry. A shutdown's cancellation is
+// neither: the job is worked again on the next start.
 func (w *FinalizeWorker) Work(ctx context.Context, job *river.Job[jobs.FinalizeArgs]) error {
 	err := w.Service.Finalize(ctx, job.Args.DocumentID)
-	if err == nil || errors.Is(err, ErrWrongState) {
+	if err == nil || errors.Is(err, ErrWrongState) || ctx.Err() != nil {
 		return err
 	}
+	if errors.Is(err, models.ErrNotFound) {
+		return river.JobCancel(err) // the document is gone: nothing to finalise, nobody to tell
+	}
 	if permanentFinalizeError(err) || job.Attempt >= job.MaxAttempts {
+		w.Logger.ErrorContext(ctx, "finalisation failed; the sender must retry", "document_id", job.Args.DocumentID,
+			"attempt", job.Attempt, "permanent", permanentFinalizeError(err), "err", err)
 		if rerr := w.Service.recordFinalizeFailure(ctx, job.Args.DocumentID, err); rerr != nil {
 			return errors.Join(err, rerr)
 		}
@@ -66,10 +80,20 @@ func (s *Service) RetryFinalize(ctx context.Context, orgID, docID string, a Acto
 		if doc.Status != models.DocInProgress || nextRound(doc.Recipients) != 0 {
 			return stateErr("Only a document that everyone has signed can be prepared again.")
 		}
+		events, err := st.AuditEvents(ctx, doc.ID)
+		if err != nil {
+			return err
+		}
+		failure := ""
+		for _, e := range events {
+			if e.Event == EventFinalizeFailed {
+				failure = e.ID
+			}
+		}
 		if err := s.audit(ctx, st, doc.ID, "", "finalize_retried", a, ""); err != nil {
 			return err
 		}
-		return s.queue.Enqueue(ctx, tx, jobs.FinalizeArgs{DocumentID: doc.ID})
+		return s.queue.Enqueue(ctx, tx, jobs.FinalizeArgs{DocumentID: doc.ID, AfterFailure: failure})
 	})
 }
 

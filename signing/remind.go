@@ -31,7 +31,7 @@ func (s *Service) Remind(ctx context.Context, orgID, docID, recipientID string, 
 		if wait := last.Add(ReminderCooldown).Sub(now); !last.IsZero() && wait > 0 {
 			return &RateLimitError{Message: fmt.Sprintf("%s was emailed a few minutes ago. You can send a reminder in %d minutes.", r.Name, int(wait.Minutes())+1), RetryAfter: wait}
 		}
-		if err := s.audit(ctx, st, doc.ID, r.ID, "reminder_sent", a, "Reminder emailed to "+r.Email); err != nil {
+		if err := s.audit(ctx, st, doc.ID, r.ID, "reminder_sent", a, "Reminder queued for "+r.Email); err != nil {
 			return err
 		}
 		return s.queue.Enqueue(ctx, tx, jobs.EmailArgs{Message: jobs.EmailReminder, DocumentID: doc.ID, RecipientID: r.ID})

@@ -62,7 +62,7 @@ func (s *Service) notifyRound(ctx context.Context, tx *gorm.DB, doc *models.Docu
 			return err
 		}
 		r.Status, r.NotifiedAt = models.RecipientNotified, &now
-		if err := s.audit(ctx, st, doc.ID, r.ID, "invitation_sent", Actor{Name: "Signet"}, "Invitation emailed to "+r.Email); err != nil {
+		if err := s.audit(ctx, st, doc.ID, r.ID, "invitation_sent", Actor{Name: "Signet"}, "Invitation queued for "+r.Email); err != nil {
 			return err
 		}
 		if err := s.queue.Enqueue(ctx, tx, jobs.EmailArgs{Message: jobs.EmailInvitation, DocumentID: doc.ID, RecipientID: r.ID}); err != nil {

@@ -54,7 +54,7 @@ func (s *Service) SendCode(ctx context.Context, token string, a Actor) error {
 		if err != nil {
 			return err
 		}
-		if err := s.audit(ctx, st, doc.ID, fresh.ID, "code_sent", recipientActor(fresh, a), "Verification code emailed to "+maskEmail(fresh.Email)); err != nil {
+		if err := s.audit(ctx, st, doc.ID, fresh.ID, "code_sent", recipientActor(fresh, a), "Verification code queued for "+maskEmail(fresh.Email)); err != nil {
 			return err
 		}
 		return s.queue.Enqueue(ctx, tx, jobs.EmailArgs{Message: jobs.EmailCode, DocumentID: doc.ID, RecipientID: fresh.ID, SealedCode: sealed})

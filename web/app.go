@@ -2,6 +2,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -94,7 +95,8 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 		return nil, err
 	}
 	workers := river.NewWorkers()
-	if a.Queue, err = jobs.New(ctx, a.DB, workers, jobs.Options{PollInterval: opt.PollInterval, Logger: quietRiver(logger), PostgresURL: dsnIfPostgres(driver, dsn), MaxConns: cfg.JobsDBMaxConns}); err != nil {
+	if a.Queue, err = jobs.New(ctx, a.DB, workers, jobs.Options{PollInterval: opt.PollInterval, Logger: quietRiver(logger),
+		PostgresURL: dsnIfPostgres(driver, dsn), MaxConns: cfg.JobsDBMaxConns, Settings: jobSettings(cfg.Jobs)}); err != nil {
 		return nil, err
 	}
 	if err = a.Queue.Migrate(ctx); err != nil {
@@ -114,7 +116,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (a *App, err error
 	}
 	a.Signing = signing.New(signing.Deps{Store: a.Store, Queue: a.Queue, Blobs: a.Blobs, Mailer: mailer, SecretKey: secret,
 		Policy: policy, Limits: limits, PDF: a.PDF, UploadsPerAccount: cfg.UploadsPerAccount, BaseURL: cfg.BaseURLTrimmed(), Now: opt.Now})
-	a.Signing.RegisterWorkers(workers)
+	a.Signing.RegisterWorkers(workers, jobSettings(cfg.Jobs), logger)
 	a.Accounts = accounts.New(accounts.Deps{Store: a.Store, Queue: a.Queue, Mailer: mailer, SecretKey: secret, BaseURL: cfg.BaseURLTrimmed(),
 		Hasher: accounts.NewDefaultHasher(cfg.HashMemoryMiB, cfg.HashWait), Limits: accountLimits(cfg), Now: opt.Now, Logger: logger})
 	a.Accounts.RegisterWorkers(workers)
@@ -145,6 +147,12 @@ func (a *App) newPDFPool(cfg config.Config) (*worker.Pool, error) {
 	}
 	a.closers = append(a.closers, pool.Close)
 	return pool, nil
+}
+
+// jobSettings carries the configured queue settings to the jobs package (zero values: defaults).
+func jobSettings(j config.Jobs) jobs.Settings {
+	return jobs.Settings{InteractiveWorkers: j.InteractiveWorkers, FinalizeWorkers: j.FinalizeWorkers, MailWorkers: j.MailWorkers,
+		EmailTimeout: j.EmailTimeout, FinalizeTimeout: j.FinalizeTimeout, RescueAfter: j.RescueAfter, ShutdownGrace: j.ShutdownGrace}
 }
 
 func baseHost(baseURL string) string {
@@ -208,12 +216,13 @@ func (a *App) newEcho(h *handlers.Handler) *echo.Echo {
 // Start begins working background jobs.
 func (a *App) Start(ctx context.Context) error { return a.Queue.Start(ctx) }
 
-// Close stops jobs and releases every resource, in reverse order of creation.
+// Close stops jobs (running ones get the shutdown grace, then are cancelled and retried on the
+// next start) and releases every resource, in reverse order of creation.
 func (a *App) Close(ctx context.Context) {
 	if a.Queue != nil {
-		stopCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_ = a.Queue.Stop(stopCtx)
-		cancel()
+		if err := a.Queue.Stop(ctx); err != nil {
+			a.Logger.Error("background jobs did not stop cleanly", "err", err)
+		}
 	}
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		a.closers[i]()
@@ -233,9 +242,10 @@ func (a *App) Serve(ctx context.Context) error {
 		return fmt.Errorf("web: server stopped: %w", err)
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cmp.Or(a.Config.Jobs.ShutdownGrace, 10*time.Second))
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		_ = srv.Close() // requests still running after the grace are cut off
 		return fmt.Errorf("web: shutdown: %w", err)
 	}
 	return nil

@@ -41,6 +41,7 @@ type rowCounts map[string]int64
 
 func countStoredRows(t *testing.T, app *testapp.App) rowCounts {
 	t.Helper()
+	app.WaitJobsIdle() // deliveries append audit events of their own
 	c := rowCounts{}
 	for _, table := range storedTables {
 		var n int64

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"signet/internal/testapp"
@@ -35,6 +36,11 @@ func TestFinalizeFailureIsShownAndCanBeRetried(t *testing.T) {
 		events, _ := app.Store.AuditEvents(t.Context(), doc.ID)
 		return events[len(events)-1].Event == signing.EventFinalizeFailed
 	})
+
+	if logged := app.Logs.Problems(); !strings.Contains(logged, "level=ERROR") || !strings.Contains(logged, "finalisation failed") ||
+		!strings.Contains(logged, "document_id="+doc.ID) {
+		t.Fatalf("the failure is not in the server log at ERROR with the document id; problems logged:\n%s", logged)
+	}
 
 	b := app.Login(sender)
 	page := b.Get("/documents/" + doc.ID).Doc(t)

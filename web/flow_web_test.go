@@ -261,6 +261,7 @@ func TestWholeJobThroughTheWebPages(t *testing.T) {
 		t.Errorf("dashboard rows: %q", row.Text())
 	}
 
+	app.WaitJobsIdle() // the completion emails' deliveries are in the timeline too
 	page = alice.Get(docPath)
 	pdoc = page.Doc(t)
 	rows = recipientRows(t, pdoc, "jane@example.com", "bob@example.com")

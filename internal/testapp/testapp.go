@@ -49,6 +49,7 @@ type Options struct {
 	Policy     *otp.Policy
 	DevMailbox bool // no SMTP: the dev mailbox keeps the mail
 	Configure  func(*config.Config)
+	NoJobs     bool // River does not work jobs here (another process does)
 }
 
 // New starts Signet on a fresh SQLite file (or a fresh PostgreSQL database when EnvPostgres is set).
@@ -85,8 +86,10 @@ func New(t testing.TB, opts ...Options) *App {
 		t.Fatalf("testapp: %v", err)
 	}
 	a.App = app
-	if err := app.Start(context.Background()); err != nil {
-		t.Fatalf("testapp: start: %v", err)
+	if !o.NoJobs {
+		if err := app.Start(context.Background()); err != nil {
+			t.Fatalf("testapp: start: %v", err)
+		}
 	}
 	a.Server = httptest.NewUnstartedServer(app.Handler)
 	a.Server.Listener.Close()

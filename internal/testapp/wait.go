@@ -19,3 +19,14 @@ func Eventually(t testing.TB, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// WaitJobsIdle waits until no background job is waiting or running, so that what jobs write (for
+// example the audit events of deliveries) is all in before a test counts rows.
+func (a *App) WaitJobsIdle() {
+	a.T.Helper()
+	Eventually(a.T, "background jobs to finish", func() bool {
+		var n int64
+		err := a.DB.Raw("SELECT count(*) FROM river_job WHERE state IN ('available', 'pending', 'running', 'retryable', 'scheduled')").Scan(&n).Error
+		return err == nil && n == 0
+	})
+}

@@ -50,9 +50,9 @@ func EventClass(e string) string {
 	switch e {
 	case "signed", "document_completed", "identity_verified":
 		return "is-success"
-	case "declined", "code_failed":
+	case "declined", "code_failed", "email_failed", "finalize_failed":
 		return "is-danger"
-	case "link_opened", "code_sent":
+	case "link_opened", "code_sent", "email_delivered":
 		return "is-muted"
 	}
 	return ""
