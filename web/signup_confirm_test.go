@@ -101,7 +101,11 @@ func TestSignupAnswersNewAndTakenEmailsAlike(t *testing.T) {
 
 func postLoginAs(b *testapp.Browser, email, password string) *testapp.Response {
 	b.Get("/login")
-	return b.PostForm("/login", url.Values{"email": {email}, "password": {password}})
+	res := b.PostForm("/login", url.Values{"email": {email}, "password": {password}})
+	if res.StatusCode == http.StatusSeeOther {
+		b.Follow(res) // log-in rotates the CSRF token: the next page carries the new one, as in a browser
+	}
+	return res
 }
 
 // Sign-up is throttled per address (SIGNET_SIGNUPS_PER_IP): the next one is refused before
