@@ -25,10 +25,7 @@ func Finalize(ctx context.Context, original []byte, signers []Signer, audit Audi
 		return nil, fmt.Errorf("pdf: finalize: %w", err)
 	}
 	xt := pctx.XRefTable
-	fr, err := coreFonts(xt)
-	if err != nil {
-		return nil, fmt.Errorf("pdf: finalize: %w", err)
-	}
+	fr := coreFonts(xt)
 	placedSigners, err := embedSignatures(xt, signers)
 	if err != nil {
 		return nil, fmt.Errorf("pdf: finalize: %w", err)
