@@ -80,9 +80,13 @@ func dropStrayLengths(xt *model.XRefTable) {
 	}
 }
 
-// newPageSize reuses the last page's size for added pages when it is a normal portrait page (A4 stays A4), else Letter.
+// minAddedPageW is the narrowest page the audit trail's columns and two signature boxes fit on.
+const minAddedPageW = 540.0
+
+// newPageSize reuses the last page's size for added pages when it is a normal portrait page (A4 stays A4), else
+// Letter: an A5, a receipt or a poster would squeeze or stretch the audit columns.
 func newPageSize(g geom) (float64, float64) {
-	if g.w >= 400 && g.w <= 1200 && g.h >= g.w && g.h <= 1700 {
+	if g.w >= minAddedPageW && g.w <= 1200 && g.h >= g.w && g.h <= 1700 {
 		return g.w, g.h
 	}
 	return letterW, letterH

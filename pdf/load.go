@@ -30,6 +30,10 @@ func load(ctx context.Context, data []byte, conf *model.Configuration) (pctx *mo
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("read: %w", err)
 	}
+	// pdfcpu's validation trips over objects still packed in object streams ("wrong type … LazyObjectStreamObject").
+	if err := decodeLazy(ctx, pctx.XRefTable); err != nil {
+		return nil, fmt.Errorf("structure: %w: %w", ErrInvalid, err)
+	}
 	if err := validate.XRefTable(pctx); err != nil {
 		return nil, fmt.Errorf("structure: %w: %w", ErrInvalid, err)
 	}
@@ -43,9 +47,6 @@ func load(ctx context.Context, data []byte, conf *model.Configuration) (pctx *mo
 	}
 	if err != nil {
 		return nil, fmt.Errorf("structure: %w: last page: %w", ErrInvalid, err)
-	}
-	if err := decodeLazy(ctx, pctx.XRefTable); err != nil {
-		return nil, fmt.Errorf("structure: %w: %w", ErrInvalid, err)
 	}
 	reserveNumbers(pctx.XRefTable)
 	return pctx, nil

@@ -8,54 +8,71 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
-// reserveNumbers raises the trailer /Size above every object number the document defines or merely references:
-// a reference to a missing object (say a transparency group's /CS) would otherwise point at whatever we add under
-// that number, and relaxed-mode repairs can insert objects beyond the old /Size.
+// referenceHeadroom bounds how far above the highest defined object a dangling reference still raises /Size:
+// Finalize and Seal add a few thousand objects at most, so a reference beyond cannot collide, and a hostile
+// "2000000000 0 R" must not make the cross-reference table (and every reader's copy of it) that long.
+const referenceHeadroom = 1 << 16
+
+// reserveNumbers raises the trailer /Size above every object number the document defines or references (within
+// referenceHeadroom): a reference to a missing object, say a transparency group's /CS, would otherwise point at
+// whatever we add under that number, and relaxed-mode repairs can insert objects beyond the old /Size.
 func reserveNumbers(xt *model.XRefTable) {
-	highest := 0
-	for nr, e := range xt.Table {
-		highest = max(highest, nr)
+	defined := 0
+	for nr := range xt.Table {
+		defined = max(defined, nr)
+	}
+	highest := defined
+	consider := func(n int) {
+		if n > highest && n <= defined+referenceHeadroom {
+			highest = n
+		}
+	}
+	for _, e := range xt.Table {
 		if e != nil && !e.Free {
-			highest = max(highest, highestRef(e.Object))
+			walkRefs(e.Object, consider)
 		}
 	}
 	for _, r := range []*types.IndirectRef{xt.Root, xt.Info, xt.Encrypt} {
 		if r != nil {
-			highest = max(highest, r.ObjectNumber.Value())
+			consider(r.ObjectNumber.Value())
 		}
 	}
 	if xt.Size == nil || *xt.Size <= highest {
 		size := highest + 1
 		xt.Size = &size
 	}
+	// An empty free list makes pdfcpu's own additions (the writer's /Info) take new numbers too: a freed number
+	// may still be referenced by a careless producer.
+	if head, ok := xt.Table[0]; ok && head != nil && head.Free {
+		var none int64
+		head.Offset = &none
+	}
 }
 
-// highestRef is the largest object number o refers to, looking into dictionaries, arrays and stream dictionaries.
-func highestRef(o types.Object) int {
-	n := 0
+// walkRefs calls f with the object number of every reference in o, looking into dictionaries, arrays and streams.
+func walkRefs(o types.Object, f func(int)) {
 	switch o := o.(type) {
 	case types.IndirectRef:
-		n = o.ObjectNumber.Value()
+		f(o.ObjectNumber.Value())
 	case *types.IndirectRef:
 		if o != nil {
-			n = o.ObjectNumber.Value()
+			f(o.ObjectNumber.Value())
 		}
 	case types.Dict:
 		for _, v := range o {
-			n = max(n, highestRef(v))
+			walkRefs(v, f)
 		}
 	case types.StreamDict:
-		n = highestRef(o.Dict)
+		walkRefs(o.Dict, f)
 	case types.Array:
 		for _, v := range o {
-			n = max(n, highestRef(v))
+			walkRefs(v, f)
 		}
 	}
-	return n
 }
 
-// newObject adds obj under the next number above /Size. pdfcpu's own IndRefForNewObject first recycles numbers
-// from the free list, and a freed number may still be referenced by a careless producer.
+// newObject adds obj under the next number above /Size; pdfcpu's own IndRefForNewObject would first recycle
+// numbers from the free list.
 func newObject(xt *model.XRefTable, obj types.Object) types.IndirectRef {
 	e := model.NewXRefTableEntryGen0(obj)
 	e.RefCount = 1

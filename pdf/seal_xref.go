@@ -43,11 +43,12 @@ func rewriteXRef(b []byte, pctx *model.Context) ([]byte, error) {
 				out = append(out, "0000000000 65535 f\r\n"...)
 				continue
 			}
-			gen := 0
-			if e := pctx.Table[nr]; e != nil && e.Generation != nil {
-				gen = *e.Generation
+			off := pctx.Write.Table[nr]
+			gen, err := writtenGeneration(b, off, nr)
+			if err != nil {
+				return nil, err
 			}
-			out = fmt.Appendf(out, "%010d %05d n\r\n", pctx.Write.Table[nr], gen)
+			out = fmt.Appendf(out, "%010d %05d n\r\n", off, gen)
 		}
 		i = j
 	}
@@ -79,4 +80,18 @@ func lastStartXRef(b []byte) (int, error) {
 		return 0, fmt.Errorf("xref: startxref %q does not point at a cross-reference table", digits)
 	}
 	return start, nil
+}
+
+// writtenGeneration reads the generation from the "nr gen obj" header at off: pdfcpu writes the one of the reference
+// it followed, which for a null written in place of a missing object need not match its table entry.
+func writtenGeneration(b []byte, off int64, nr int) (int, error) {
+	if off <= 0 || off >= int64(len(b)) {
+		return 0, fmt.Errorf("xref: object %d written outside the file", nr)
+	}
+	head := b[off:min(int64(len(b)), off+32)]
+	var gotNr, gen int
+	if _, err := fmt.Sscanf(string(head), "%d %d obj", &gotNr, &gen); err != nil || gotNr != nr {
+		return 0, fmt.Errorf("xref: no header for object %d at %d: %q", nr, off, head)
+	}
+	return gen, nil
 }
