@@ -91,6 +91,9 @@ func decodeLazy(ctx context.Context, xt *model.XRefTable) error {
 		if !ok {
 			continue
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		o, err := l.DecodedObject(ctx)
 		if err != nil {
 			return fmt.Errorf("object %d: %w", nr, err)

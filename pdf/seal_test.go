@@ -50,6 +50,7 @@ func sealedIn10(t *testing.T) (s *Sealer, finalized, sealed []byte) {
 	if err != nil {
 		t.Fatalf("Seal: %v", err)
 	}
+	qpdfClean(t, "sealed", sealed)
 	return s, finalized, sealed
 }
 
@@ -228,6 +229,7 @@ func TestSealDocumentThatWasSignedBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	qpdfClean(t, "resealed", resealed)
 	info, err := VerifySeal(resealed)
 	if err != nil || !info.Valid || info.Signatures != 1 {
 		t.Fatalf("%+v, %v; want one valid signature", info, err)
@@ -241,6 +243,7 @@ func TestSealTinyClassicPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	qpdfClean(t, "sealed", sealed)
 	if info, err := VerifySeal(sealed); err != nil || !info.Valid || !info.Certified {
 		t.Fatalf("%+v, %v", info, err)
 	}
