@@ -64,8 +64,9 @@ func (s *Sealer) Certificate() *x509.Certificate { return s.id.cert }
 // Fingerprint is the SHA-256 of the certificate in hex; VerifySeal reports the same value for a sealed PDF.
 func (s *Sealer) Fingerprint() string { return certFingerprint(s.id.cert) }
 
-// Seal returns in, rewritten once and signed. The result is verified before it is returned, so a seal that a
-// reader would reject never reaches storage.
+// Seal returns in, rewritten once and signed. in is Finalize's output: it is parsed but not validated again (that
+// doubled the cost on large files and failed on quirks carried over from the original). The result is verified
+// before it is returned, so a seal that a reader would reject never reaches storage.
 func (s *Sealer) Seal(ctx context.Context, in []byte) (out []byte, err error) {
 	defer recoverInto(&err, "seal")
 	if len(in) == 0 {

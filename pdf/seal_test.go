@@ -485,18 +485,4 @@ func FuzzVerifySeal(f *testing.F) {
 	})
 }
 
-func BenchmarkSeal10(b *testing.B) {
-	in := fixture(b, "in-10.pdf")
-	finalized, err := Finalize(context.Background(), in, twoSigners(b), auditFor(in, 30))
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := newTestSealer(b)
-	b.SetBytes(int64(len(finalized)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Seal(context.Background(), finalized); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkSeal10(b *testing.B) { benchSeal(b, "in-10.pdf") }
