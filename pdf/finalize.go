@@ -59,6 +59,10 @@ func Finalize(ctx context.Context, original []byte, signers []Signer, audit Audi
 		}
 	}
 	dropStrayLengths(xt)
+	// The output goes straight to Seal, which rewrites it with a classic table anyway: object streams would cost
+	// packing here and unpacking there.
+	pctx.WriteObjectStream = false
+	pctx.WriteXRefStream = false
 	var buf bytes.Buffer
 	buf.Grow(len(original) + 64<<10)
 	if err := api.WriteContext(pctx, &buf); err != nil {
