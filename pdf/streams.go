@@ -2,9 +2,12 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"sync"
 
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -20,10 +23,7 @@ var checkedFilters = map[string]bool{
 // that does not inflate, a "JPEG" that is not one, a stream expanding past maxDecode) is refused at intake rather
 // than accepted and sealed with the damage. Each stream is decoded alone and dropped, so memory stays bounded.
 func checkStreams(ctx context.Context, xt *model.XRefTable, maxDecode int64) error {
-	contents, err := contentStreams(xt)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalid, err)
-	}
+	contents := contentStreams(xt)
 	for nr, e := range xt.Table {
 		if e == nil || e.Free {
 			continue
@@ -56,27 +56,32 @@ func generalFilters(sd types.StreamDict) bool {
 	return true
 }
 
-// contentStreams returns the object numbers of every page's content streams.
-func contentStreams(xt *model.XRefTable) (map[int]bool, error) {
+// contentStreams returns the object numbers of every page's content streams; one pass over the objects, as
+// looking each page up in the tree would be quadratic.
+func contentStreams(xt *model.XRefTable) map[int]bool {
 	nrs := map[int]bool{}
-	for p := 1; p <= xt.PageCount; p++ {
-		d, _, _, err := xt.PageDict(p, false)
-		if err != nil {
-			return nil, fmt.Errorf("page %d: %w", p, err)
-		}
-		o, _ := d.Find("Contents")
-		if a, err := xt.DereferenceArray(o); err == nil && a != nil {
-			for _, e := range a {
-				if r, ok := e.(types.IndirectRef); ok {
-					nrs[r.ObjectNumber.Value()] = true
-				}
-			}
-		}
+	add := func(o types.Object) {
 		if r, ok := o.(types.IndirectRef); ok {
 			nrs[r.ObjectNumber.Value()] = true
 		}
 	}
-	return nrs, nil
+	for _, e := range xt.Table {
+		if e == nil || e.Free {
+			continue
+		}
+		d, ok := e.Object.(types.Dict)
+		if !ok || d.Type() == nil || *d.Type() != "Page" {
+			continue
+		}
+		o, _ := d.Find("Contents")
+		add(o)
+		if a, err := xt.DereferenceArray(o); err == nil {
+			for _, c := range a {
+				add(c)
+			}
+		}
+	}
+	return nrs
 }
 
 var errNotJPEG = errors.New("DCTDecode data does not start like a JPEG")
@@ -93,6 +98,9 @@ func checkStream(sd types.StreamDict, maxDecode int64) error {
 	if jpeg {
 		sd.FilterPipeline = pipeline[:len(pipeline)-1]
 	}
+	if !jpeg && isPlainFlate(sd.FilterPipeline) {
+		return inflates(sd.Raw, maxDecode)
+	}
 	data := sd.Raw
 	if len(sd.FilterPipeline) > 0 {
 		if err := sd.DecodeWithLimit(maxDecode); err != nil {
@@ -104,4 +112,42 @@ func checkStream(sd types.StreamDict, maxDecode int64) error {
 		return errNotJPEG
 	}
 	return nil
+}
+
+// isPlainFlate reports a lone FlateDecode without a predictor, the common case inflates checks without buffering.
+func isPlainFlate(pipeline []types.PDFFilter) bool {
+	if len(pipeline) != 1 || pipeline[0].Name != filter.Flate {
+		return false
+	}
+	if p, ok := pipeline[0].DecodeParms["Predictor"].(types.Integer); ok && p > 1 {
+		return false
+	}
+	return true
+}
+
+var inflaters sync.Pool // of zlib readers, which also implement zlib.Resetter
+
+// inflates decodes raw into nothing, as tolerant as pdfcpu and qpdf (a stream cut short is fine, a bad checksum
+// is not) and refusing more than maxDecode bytes of output.
+func inflates(raw []byte, maxDecode int64) error {
+	var zr io.ReadCloser
+	var err error
+	if pooled, ok := inflaters.Get().(io.ReadCloser); ok {
+		zr = pooled
+		err = pooled.(zlib.Resetter).Reset(bytes.NewReader(raw), nil)
+	} else {
+		zr, err = zlib.NewReader(bytes.NewReader(raw))
+	}
+	if err != nil {
+		return err
+	}
+	defer inflaters.Put(zr)
+	n, err := io.Copy(io.Discard, io.LimitReader(zr, maxDecode+1))
+	switch {
+	case n > maxDecode:
+		return fmt.Errorf("the stream expands beyond %d bytes", maxDecode)
+	case err == nil, errors.Is(err, io.ErrUnexpectedEOF):
+		return nil
+	}
+	return err
 }
