@@ -51,7 +51,7 @@ func auditPages(a Audit, w, h float64) []*canvas {
 	kv := func(indent float64, label, value string) {
 		f.row(bodySize, 0, []cell{
 			{x: indent, w: labelW - 4, f: bold, s: label},
-			{x: indent + labelW, w: f.contentW() - indent - labelW, f: regular, s: value},
+			{x: indent + labelW, w: max(minColW, f.contentW()-indent-labelW), f: regular, s: value},
 		})
 	}
 
@@ -79,17 +79,17 @@ func auditPages(a Audit, w, h float64) []*canvas {
 	}
 
 	section("Events")
-	cw := f.contentW()
-	cols := func(at, actor, event, ip string, fc face) []cell {
+	cols := eventColumns(f.contentW())
+	row := func(at, actor, event, ip string, fc face) []cell {
 		return []cell{
-			{x: 0, w: 100, f: fc, s: at},
-			{x: 104, w: 126, f: fc, s: actor},
-			{x: 234, w: cw - 234 - 84, f: fc, s: event},
-			{x: cw - 80, w: 80, f: fc, s: ip},
+			{x: cols[0].x, w: cols[0].w, f: fc, s: at},
+			{x: cols[1].x, w: cols[1].w, f: fc, s: actor},
+			{x: cols[2].x, w: cols[2].w, f: fc, s: event},
+			{x: cols[3].x, w: cols[3].w, f: fc, s: ip},
 		}
 	}
 	tableHead := func(f *flow) {
-		f.row(eventSize, 0, cols("Time (UTC)", "Actor", "Event", "IP address", bold))
+		f.row(eventSize, 0, row("Time (UTC)", "Actor", "Event", "IP address", bold))
 		f.gap(2)
 		f.rule(0.6)
 		f.gap(3)
@@ -97,7 +97,7 @@ func auditPages(a Audit, w, h float64) []*canvas {
 	tableHead(f)
 	f.repeat = tableHead
 	for _, e := range a.Events {
-		f.row(eventSize, 0.1, cols(e.At.UTC().Format("2006-01-02 15:04:05"), e.Actor, e.Event, orDash(e.IP), regular))
+		f.row(eventSize, 0.1, row(e.At.UTC().Format("2006-01-02 15:04:05"), e.Actor, e.Event, orDash(e.IP), regular))
 		f.gap(2)
 	}
 	if len(a.Events) == 0 {
@@ -113,6 +113,30 @@ func auditPages(a Audit, w, h float64) []*canvas {
 		c.encText(w-f.margin-regular.width(right, 7.5), f.margin/2, regular, 7.5, right)
 	}
 	return f.pages
+}
+
+// minColW keeps every column wide enough for a few characters whatever the page size.
+const minColW = 40.0
+
+// column is a table column's offset from the left margin and its width.
+type column struct{ x, w float64 }
+
+// eventColumns lays out time, actor, event and IP address across width cw: fixed time, actor and IP columns and the
+// rest for the event on a normal page; on a narrow one each gets minColW plus a share of the rest, and none is ever narrower than minColW.
+func eventColumns(cw float64) [4]column {
+	const gap = 4.0
+	widths := [4]float64{100, 126, cw - 100 - 126 - 80 - 3*gap, 80}
+	if widths[2] < 120 {
+		rest := max(0, cw-3*gap-4*minColW)
+		widths = [4]float64{minColW + rest*0.25, minColW + rest*0.25, minColW + rest*0.3, minColW + rest*0.2}
+	}
+	var cols [4]column
+	x := 0.0
+	for i, w := range widths {
+		cols[i] = column{x: x, w: max(minColW, w)}
+		x += cols[i].w + gap
+	}
+	return cols
 }
 
 func optStamp(t *time.Time) string {

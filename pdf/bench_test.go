@@ -36,3 +36,22 @@ func BenchmarkInspect(b *testing.B) {
 		})
 	}
 }
+
+// benchSeal seals the finalized fixture; on the 200-page file it shows what a second validation would cost.
+func benchSeal(b *testing.B, name string) {
+	in := fixture(b, name)
+	finalized, err := Finalize(context.Background(), in, twoSigners(b), auditFor(in, 30))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := newTestSealer(b)
+	b.SetBytes(int64(len(finalized)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Seal(context.Background(), finalized); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSeal200(b *testing.B) { benchSeal(b, "in-200.pdf") }

@@ -25,10 +25,7 @@ func Finalize(ctx context.Context, original []byte, signers []Signer, audit Audi
 		return nil, fmt.Errorf("pdf: finalize: %w", err)
 	}
 	xt := pctx.XRefTable
-	fr, err := coreFonts(xt)
-	if err != nil {
-		return nil, fmt.Errorf("pdf: finalize: %w", err)
-	}
+	fr := coreFonts(xt)
 	placedSigners, err := embedSignatures(xt, signers)
 	if err != nil {
 		return nil, fmt.Errorf("pdf: finalize: %w", err)
@@ -62,6 +59,10 @@ func Finalize(ctx context.Context, original []byte, signers []Signer, audit Audi
 		}
 	}
 	dropStrayLengths(xt)
+	// The output goes straight to Seal, which rewrites it with a classic table anyway: object streams would cost
+	// packing here and unpacking there.
+	pctx.WriteObjectStream = false
+	pctx.WriteXRefStream = false
 	var buf bytes.Buffer
 	buf.Grow(len(original) + 64<<10)
 	if err := api.WriteContext(pctx, &buf); err != nil {
@@ -83,9 +84,13 @@ func dropStrayLengths(xt *model.XRefTable) {
 	}
 }
 
-// newPageSize reuses the last page's size for added pages when it is a normal portrait page (A4 stays A4), else Letter.
+// minAddedPageW is the narrowest page the audit trail's columns and two signature boxes fit on.
+const minAddedPageW = 540.0
+
+// newPageSize reuses the last page's size for added pages when it is a normal portrait page (A4 stays A4), else
+// Letter: an A5, a receipt or a poster would squeeze or stretch the audit columns.
 func newPageSize(g geom) (float64, float64) {
-	if g.w >= 400 && g.w <= 1200 && g.h >= g.w && g.h <= 1700 {
+	if g.w >= minAddedPageW && g.w <= 1200 && g.h >= g.w && g.h <= 1700 {
 		return g.w, g.h
 	}
 	return letterW, letterH

@@ -25,6 +25,7 @@ func finalizeOK(t *testing.T, in []byte, signers []Signer, audit Audit, added in
 	if err := Validate(out); err != nil {
 		t.Fatalf("output does not validate: %v", err)
 	}
+	qpdfClean(t, "finalized", out)
 	want, err := PageCount(in)
 	if err != nil {
 		t.Fatal(err)

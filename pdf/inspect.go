@@ -87,7 +87,11 @@ func parseWithTimeout(parent context.Context, data []byte, lim Limits) (int, err
 		var r result
 		defer func() { done <- r }()
 		defer recoverInto(&r.err, "inspect") // a panic in this goroutine would otherwise kill the process
-		pctx, err := load(ctx, data, intakeConf(lim.MaxBytes))
+		conf := intakeConf(lim.MaxBytes)
+		pctx, err := load(ctx, data, conf)
+		if err == nil {
+			err = checkStreams(ctx, pctx.XRefTable, conf.Limits.MaxDecodeBytes)
+		}
 		if err != nil {
 			r.err = err
 			return

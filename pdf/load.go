@@ -30,6 +30,10 @@ func load(ctx context.Context, data []byte, conf *model.Configuration) (pctx *mo
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("read: %w", err)
 	}
+	// pdfcpu's validation trips over objects still packed in object streams ("wrong type … LazyObjectStreamObject").
+	if err := decodeLazy(ctx, pctx.XRefTable); err != nil {
+		return nil, fmt.Errorf("structure: %w: %w", ErrInvalid, err)
+	}
 	if err := validate.XRefTable(pctx); err != nil {
 		return nil, fmt.Errorf("structure: %w: %w", ErrInvalid, err)
 	}
@@ -44,21 +48,35 @@ func load(ctx context.Context, data []byte, conf *model.Configuration) (pctx *mo
 	if err != nil {
 		return nil, fmt.Errorf("structure: %w: last page: %w", ErrInvalid, err)
 	}
-	fixSize(pctx.XRefTable)
+	reserveNumbers(pctx.XRefTable)
 	return pctx, nil
 }
 
-// fixSize raises the trailer /Size above every object: relaxed-mode repairs can insert objects beyond it,
-// and pdfcpu numbers new objects from Size, so our images would silently overwrite a repaired page.
-func fixSize(xt *model.XRefTable) {
-	maxNr := 0
-	for nr := range xt.Table {
-		maxNr = max(maxNr, nr)
+// loadOwn reads a PDF that Finalize wrote, without pdfcpu's validation: that costs as much as the first pass on a
+// large file and fails on quirks of the original that finalisation deliberately carried over.
+func loadOwn(ctx context.Context, data []byte) (pctx *model.Context, err error) {
+	defer recoverInto(&err, "read")
+	pctx, err = pdfcpu.ReadWithContext(ctx, bytes.NewReader(data), newConf())
+	if err != nil {
+		if isEncryptionError(err) {
+			return nil, fmt.Errorf("read: %w: %w", ErrEncrypted, err)
+		}
+		return nil, fmt.Errorf("read: %w: %w", ErrInvalid, err)
 	}
-	if xt.Size == nil || *xt.Size <= maxNr {
-		size := maxNr + 1
-		xt.Size = &size
+	if pctx.Encrypt != nil {
+		return nil, fmt.Errorf("read: %w", ErrEncrypted)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	if err := pctx.EnsurePageCount(); err != nil || pctx.PageCount < 1 {
+		return nil, fmt.Errorf("structure: %w: no usable page tree: %w", ErrInvalid, errors.Join(err, errors.New("no pages")))
+	}
+	if err := decodeLazy(ctx, pctx.XRefTable); err != nil {
+		return nil, fmt.Errorf("structure: %w: %w", ErrInvalid, err)
+	}
+	reserveNumbers(pctx.XRefTable)
+	return pctx, nil
 }
 
 // isEncryptionError recognises pdfcpu's password and unsupported-encryption failures, some of which are not sentinels.

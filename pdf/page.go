@@ -40,29 +40,16 @@ func pageGeom(inh *model.InheritedPageAttrs) (geom, error) {
 }
 
 // coreFonts adds Helvetica and Helvetica-Bold once; every stamped and appended page shares them.
-func coreFonts(xt *model.XRefTable) (fontRefs, error) {
-	mk := func(base string) (types.IndirectRef, error) {
-		d := types.Dict{
+func coreFonts(xt *model.XRefTable) fontRefs {
+	mk := func(base string) types.IndirectRef {
+		return newObject(xt, types.Dict{
 			"Type":     types.Name("Font"),
 			"Subtype":  types.Name("Type1"),
 			"BaseFont": types.Name(base),
 			"Encoding": types.Name("WinAnsiEncoding"),
-		}
-		ref, err := xt.IndRefForNewObject(d)
-		if err != nil {
-			return types.IndirectRef{}, err
-		}
-		return *ref, nil
+		})
 	}
-	r, err := mk("Helvetica")
-	if err != nil {
-		return fontRefs{}, fmt.Errorf("add font: %w", err)
-	}
-	b, err := mk("Helvetica-Bold")
-	if err != nil {
-		return fontRefs{}, fmt.Errorf("add font: %w", err)
-	}
-	return fontRefs{regular: r, bold: b}, nil
+	return fontRefs{regular: mk("Helvetica"), bold: mk("Helvetica-Bold")}
 }
 
 // appendPage adds a new unrotated page of size w×h at the end of the document.
@@ -92,15 +79,12 @@ func appendPage(pctx *model.Context, w, h float64, c *canvas, fr fontRefs) error
 		"Resources": types.Dict{"Font": fonts, "XObject": xobjects},
 		"Contents":  contents,
 	}
-	ref, err := xt.IndRefForNewObject(page)
-	if err != nil {
-		return fmt.Errorf("append page: %w", err)
-	}
+	ref := newObject(xt, page)
 	kids, err := xt.DereferenceArray(rootDict["Kids"])
 	if err != nil {
 		return fmt.Errorf("append page: kids: %w", err)
 	}
-	rootDict["Kids"] = append(slices.Clone(kids), *ref)
+	rootDict["Kids"] = append(slices.Clone(kids), ref)
 	pctx.PageCount++
 	rootDict["Count"] = types.Integer(pctx.PageCount)
 	return nil

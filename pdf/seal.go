@@ -64,8 +64,9 @@ func (s *Sealer) Certificate() *x509.Certificate { return s.id.cert }
 // Fingerprint is the SHA-256 of the certificate in hex; VerifySeal reports the same value for a sealed PDF.
 func (s *Sealer) Fingerprint() string { return certFingerprint(s.id.cert) }
 
-// Seal returns in, rewritten once and signed. The result is verified before it is returned, so a seal that a
-// reader would reject never reaches storage.
+// Seal returns in, rewritten once and signed. in is Finalize's output: it is parsed but not validated again (that
+// doubled the cost on large files and failed on quirks carried over from the original). The result is verified
+// before it is returned, so a seal that a reader would reject never reaches storage.
 func (s *Sealer) Seal(ctx context.Context, in []byte) (out []byte, err error) {
 	defer recoverInto(&err, "seal")
 	if len(in) == 0 {
@@ -92,17 +93,18 @@ func (s *Sealer) Seal(ctx context.Context, in []byte) (out []byte, err error) {
 	return out, nil
 }
 
-// docMDPPlaceholder stands in for the object number pdfsign will give the signature dictionary; it is patched,
-// space-padded to the same width, once the number is known, so no offset in the file moves.
-const docMDPPlaceholder = 999_999_999
+// docMDPPlaceholder stands in for the reference to the signature dictionary pdfsign is about to add; it is patched,
+// space-padded to the same width, once the number is known, so no offset in the file moves. It is a name, not a
+// reference to a made-up number: pdfcpu writes a null object for every dangling reference.
+const docMDPPlaceholder = "SignetDocMDPPlaceholder"
 
-var docMDPPlaceholderRef = []byte(fmt.Sprintf("%d 0 R", docMDPPlaceholder))
+var docMDPPlaceholderRef = []byte("/" + docMDPPlaceholder)
 
 // prepareForSeal rewrites in with a classic cross-reference table and no object streams, and adds the catalog's
 // /Perms /DocMDP entry that makes the signature a certification. pdfsign v0.9.0 writes neither well by itself: its
 // cross-reference-stream update drops the trailer's /Info (title and dates vanish) and it never writes /Perms.
 func prepareForSeal(ctx context.Context, in []byte) (prepared []byte, permsAt int64, err error) {
-	pctx, err := load(ctx, in, newConf())
+	pctx, err := loadOwn(ctx, in)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -111,15 +113,12 @@ func prepareForSeal(ctx context.Context, in []byte) (prepared []byte, permsAt in
 	dropDeadSignatures(pctx.XRefTable)
 	// /Perms must be an indirect object: pdfsign copies catalog entries, resolving direct ones, and the signature
 	// it points to does not exist yet. A previous /Perms (UR3 usage rights) cannot survive the rewrite anyway.
-	perms, err := pctx.IndRefForNewObject(types.Dict{"DocMDP": *types.NewIndirectRef(docMDPPlaceholder, 0)})
-	if err != nil {
-		return nil, 0, fmt.Errorf("perms: %w", err)
-	}
 	root, err := pctx.Catalog()
 	if err != nil {
-		return nil, 0, fmt.Errorf("catalog: %w", err)
+		return nil, 0, fmt.Errorf("%w: catalog: %w", ErrInvalid, err)
 	}
-	root["Perms"] = *perms
+	perms := newObject(pctx.XRefTable, types.Dict{"DocMDP": types.Name(docMDPPlaceholder)})
+	root["Perms"] = perms
 	var buf bytes.Buffer
 	buf.Grow(len(in) + len(in)/4 + 16<<10)
 	if err := api.WriteContext(pctx, &buf); err != nil {
@@ -129,7 +128,11 @@ func prepareForSeal(ctx context.Context, in []byte) (prepared []byte, permsAt in
 	if !ok {
 		return nil, 0, fmt.Errorf("write: the /Perms object was not written")
 	}
-	return buf.Bytes(), at, nil
+	prepared, err = rewriteXRef(buf.Bytes(), pctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("write: %w", err)
+	}
+	return prepared, at, nil
 }
 
 // dropDeadSignatures unlinks signature values the document arrived with (a PDF signed elsewhere and uploaded):
@@ -219,7 +222,7 @@ func nextObjectNumber(rdr *dpdf.Reader) uint32 {
 // patchDocMDP replaces the placeholder reference in the /Perms object, which pdfcpu wrote at permsAt, in place
 // with "n 0 R" padded by spaces to the same width.
 func patchDocMDP(prepared []byte, permsAt int64, sigObj uint32) error {
-	const window = 64 // "n 0 obj\n<</DocMDP 999999999 0 R>>" and then some
+	const window = 64 // "n 0 obj\n<</DocMDP/SignetDocMDPPlaceholder>>" and then some
 	if permsAt < 0 || permsAt >= int64(len(prepared)) {
 		return fmt.Errorf("the /Perms object is outside the file")
 	}
@@ -228,6 +231,7 @@ func patchDocMDP(prepared []byte, permsAt int64, sigObj uint32) error {
 	if i < 0 {
 		return fmt.Errorf("no DocMDP placeholder in %q", obj)
 	}
-	copy(obj[i:], fmt.Sprintf("%-*s", len(docMDPPlaceholderRef), fmt.Sprintf("%d 0 R", sigObj)))
+	// The leading space keeps the reference apart from a key written flush against it ("/DocMDP/Signet…").
+	copy(obj[i:], fmt.Sprintf("%-*s", len(docMDPPlaceholderRef), fmt.Sprintf(" %d 0 R", sigObj)))
 	return nil
 }

@@ -3,7 +3,6 @@ package pdf
 import (
 	"bytes"
 	"compress/zlib"
-	"fmt"
 	"sync"
 
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
@@ -52,11 +51,7 @@ func flateStream(d types.Dict, content []byte, level int) types.StreamDict {
 
 // addStream adds a Flate-encoded stream object and returns its reference.
 func addStream(xt *model.XRefTable, d types.Dict, content []byte, level int) (types.IndirectRef, error) {
-	ref, err := xt.IndRefForNewObject(flateStream(d, content, level))
-	if err != nil {
-		return types.IndirectRef{}, fmt.Errorf("add stream: %w", err)
-	}
-	return *ref, nil
+	return newObject(xt, flateStream(d, content, level)), nil
 }
 
 // addContent adds a page content stream.

@@ -74,3 +74,43 @@ func TestWrapAndFit(t *testing.T) {
 		t.Fatalf("fit changed a string that fits: %q", got)
 	}
 }
+
+// Any text in any column width, negative and narrower than one glyph included, wraps without losing a character.
+func TestWrapAnyWidth(t *testing.T) {
+	texts := []string{"", " ", "W", "Łukasz Wiśniewski 山田太郎 Ярослава", strings.Repeat("W", 300), "a  b\t\tc\n" + strings.Repeat("é", 40)}
+	for _, maxW := range []float64{-500, -1, 0, 0.5, 3, 9, 40, 100, 1000} {
+		for _, s := range texts {
+			enc := toWinAnsi(s)
+			lines := regular.wrap(enc, 9, maxW)
+			if len(lines) == 0 {
+				t.Fatalf("wrap(%q, %g) returned no line", s, maxW)
+			}
+			if got, want := strings.Join(lines, ""), strings.Join(strings.Fields(enc), ""); strings.ReplaceAll(got, " ", "") != want {
+				t.Fatalf("wrap(%q, %g) = %q: text lost or duplicated", s, maxW, lines)
+			}
+			for _, l := range lines {
+				if len(l) > 1 && regular.width(l, 9) > maxW {
+					t.Fatalf("wrap(%q, %g): line %q is wider than the column", s, maxW, l)
+				}
+			}
+			if f := regular.fit(enc, 9, maxW); regular.width(f, 9) > max(maxW, regular.width("\x85", 9)) {
+				t.Fatalf("fit(%q, %g) = %q overflows", s, maxW, f)
+			}
+		}
+	}
+}
+
+// The events table's columns never shrink below minColW nor overlap, whatever the content width.
+func TestEventColumnsAnyWidth(t *testing.T) {
+	for cw := -100.0; cw <= 2000; cw++ {
+		cols := eventColumns(cw)
+		for i, c := range cols {
+			if c.w < minColW || (i > 0 && c.x < cols[i-1].x+cols[i-1].w) {
+				t.Fatalf("content width %g: columns %+v", cw, cols)
+			}
+		}
+		if last := cols[3]; cw >= 4*minColW+12 && last.x+last.w > cw+0.001 {
+			t.Fatalf("content width %g: columns %+v overflow", cw, cols)
+		}
+	}
+}

@@ -146,7 +146,8 @@ func (f face) wrap(enc string, size, maxW float64) []string {
 			lines = append(lines, line)
 			line = ""
 		}
-		for f.width(w, size) > maxW {
+		// Always at least one byte per line, so a column narrower than one glyph still terminates.
+		for w != "" && f.width(w, size) > maxW {
 			n := 1
 			for n < len(w) && f.width(w[:n+1], size) <= maxW {
 				n++
@@ -156,5 +157,8 @@ func (f face) wrap(enc string, size, maxW float64) []string {
 		}
 		line = w
 	}
-	return append(lines, line)
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
 }
