@@ -16,19 +16,8 @@ import (
 // load parses and validates data into a pdfcpu context, classifying every failure as ErrEncrypted or ErrInvalid.
 func load(ctx context.Context, data []byte, conf *model.Configuration) (pctx *model.Context, err error) {
 	defer recoverInto(&err, "read")
-	pctx, err = pdfcpu.ReadWithContext(ctx, bytes.NewReader(data), conf)
-	if err != nil {
-		if isEncryptionError(err) {
-			return nil, fmt.Errorf("read: %w: %w", ErrEncrypted, err)
-		}
-		return nil, fmt.Errorf("read: %w: %w", ErrInvalid, err)
-	}
-	// A PDF with only an owner password opens without one, but we still refuse it: it cannot be sealed as-is.
-	if pctx.Encrypt != nil {
-		return nil, fmt.Errorf("read: %w", ErrEncrypted)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("read: %w", err)
+	if pctx, err = read(ctx, data, conf); err != nil {
+		return nil, err
 	}
 	// pdfcpu's validation trips over objects still packed in object streams ("wrong type … LazyObjectStreamObject").
 	if err := decodeLazy(ctx, pctx.XRefTable); err != nil {
@@ -52,22 +41,31 @@ func load(ctx context.Context, data []byte, conf *model.Configuration) (pctx *mo
 	return pctx, nil
 }
 
-// loadOwn reads a PDF that Finalize wrote, without pdfcpu's validation: that costs as much as the first pass on a
-// large file and fails on quirks of the original that finalisation deliberately carried over.
-func loadOwn(ctx context.Context, data []byte) (pctx *model.Context, err error) {
-	defer recoverInto(&err, "read")
-	pctx, err = pdfcpu.ReadWithContext(ctx, bytes.NewReader(data), newConf())
+// read parses data with pdfcpu, classifying a failure as ErrEncrypted or ErrInvalid.
+func read(ctx context.Context, data []byte, conf *model.Configuration) (*model.Context, error) {
+	pctx, err := pdfcpu.ReadWithContext(ctx, bytes.NewReader(data), conf)
 	if err != nil {
 		if isEncryptionError(err) {
 			return nil, fmt.Errorf("read: %w: %w", ErrEncrypted, err)
 		}
 		return nil, fmt.Errorf("read: %w: %w", ErrInvalid, err)
 	}
+	// A PDF with only an owner password opens without one, but we still refuse it: it cannot be sealed as-is.
 	if pctx.Encrypt != nil {
 		return nil, fmt.Errorf("read: %w", ErrEncrypted)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("read: %w", err)
+	}
+	return pctx, nil
+}
+
+// loadOwn reads a PDF that Finalize wrote, without pdfcpu's validation: that costs as much as the first pass on a
+// large file and fails on quirks of the original that finalisation deliberately carried over.
+func loadOwn(ctx context.Context, data []byte) (pctx *model.Context, err error) {
+	defer recoverInto(&err, "read")
+	if pctx, err = read(ctx, data, newConf()); err != nil {
+		return nil, err
 	}
 	if err := pctx.EnsurePageCount(); err != nil || pctx.PageCount < 1 {
 		return nil, fmt.Errorf("structure: %w: no usable page tree: %w", ErrInvalid, errors.Join(err, errors.New("no pages")))
