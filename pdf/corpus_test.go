@@ -26,7 +26,7 @@ func corpusFiles(t *testing.T) []string {
 	var dirs []string
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/pdfcpu/pdfcpu").Output()
 	if dir := strings.TrimSpace(string(out)); err == nil && dir != "" {
-		dirs = append(dirs, filepath.Join(dir, "pkg", "testdata"))
+		dirs = append(dirs, filepath.Join(dir, "pkg", "testdata"), filepath.Join(dir, "pkg", "samples"))
 	} else {
 		t.Logf("!!! cannot locate pdfcpu's module (go list: %v): its test files are not part of the corpus", err)
 	}
@@ -131,7 +131,7 @@ func intakeClass(err error) string {
 	for _, c := range []struct {
 		err  error
 		name string
-	}{{ErrEncrypted, "encrypted"}, {ErrTooLarge, "too large"}, {ErrNotPDF, "not a PDF"}, {ErrEmpty, "empty"}, {ErrInvalid, "invalid"}} {
+	}{{ErrEncrypted, "encrypted"}, {ErrSigned, "already signed"}, {ErrTooLarge, "too large"}, {ErrNotPDF, "not a PDF"}, {ErrEmpty, "empty"}, {ErrInvalid, "invalid"}} {
 		if errors.Is(err, c.err) {
 			return c.name
 		}

@@ -10,4 +10,5 @@ var (
 	ErrInvalid   = errors.New("the PDF is damaged or cannot be read")
 	ErrTooLarge  = errors.New("the file is too large")
 	ErrNotSealed = errors.New("the PDF carries no digital seal")
+	ErrSigned    = errors.New("the PDF is already digitally signed, and signing it here would invalidate those signatures; upload the document as it was before it was signed")
 )

@@ -90,6 +90,9 @@ func parseWithTimeout(parent context.Context, data []byte, lim Limits) (int, err
 		conf := intakeConf(lim.MaxBytes)
 		pctx, err := load(ctx, data, conf)
 		if err == nil {
+			err = refuseSigned(pctx.XRefTable)
+		}
+		if err == nil {
 			err = checkStreams(ctx, pctx.XRefTable, conf.Limits.MaxDecodeBytes)
 		}
 		if err != nil {

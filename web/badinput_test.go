@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -20,6 +21,7 @@ import (
 
 	"signet/internal/testapp"
 	"signet/models"
+	"signet/pdf"
 )
 
 // apiErrorBody is the JSON error every API failure must carry.
@@ -110,6 +112,25 @@ func encryptedFixture(t *testing.T) []byte {
 		t.Fatal("the encrypted fixture has no /Encrypt dictionary")
 	}
 	return encryptedPDF
+}
+
+// signedFixture is in-10.pdf finalised and sealed by Signet itself: a finished document uploaded again.
+func signedFixture(t *testing.T) []byte {
+	t.Helper()
+	sealer, err := pdf.LoadOrCreateSealer(t.TempDir(), "Test seal")
+	if err != nil {
+		t.Fatalf("sealer: %v", err)
+	}
+	ctx := context.Background()
+	stamped, err := pdf.Finalize(ctx, testapp.Fixture(t, "in-10.pdf"), nil, pdf.Audit{DocumentID: "d", Title: "Signed before"})
+	if err != nil {
+		t.Fatalf("finalize fixture: %v", err)
+	}
+	sealed, err := sealer.Seal(ctx, stamped)
+	if err != nil {
+		t.Fatalf("seal fixture: %v", err)
+	}
+	return sealed
 }
 
 // overLimit is a PDF-looking file of n bytes (header and trailer present, padding between).
@@ -234,6 +255,7 @@ func TestAPIRefusesBadUploadsAndStoresNothing(t *testing.T) {
 		js("not a PDF", jsonCreate([]byte("hello, this is plain text and not a PDF"), nil), 415, "unsupported_media_type", "not a PDF", "file"),
 		js("truncated PDF", jsonCreate(truncatedFixture(t), nil), 422, "invalid", "damaged", "file"),
 		js("encrypted PDF", jsonCreate(encryptedFixture(t), nil), 422, "invalid", "password", "file"),
+		js("already signed PDF", jsonCreate(signedFixture(t), nil), 422, "invalid", "already digitally signed", "file"),
 		js("empty file", jsonCreate(nil, nil), 422, "invalid", "missing", "filedata.content"),
 		js("just over the limit", jsonCreate(overLimit(limit+1), nil), 413, "too_large", "too large", ""),
 		js("far over the limit", jsonCreate(overLimit(3*limit), nil), 413, "too_large", "too large", ""),
@@ -260,6 +282,7 @@ func TestAPIRefusesBadUploadsAndStoresNothing(t *testing.T) {
 		mp("not a PDF", req, "a.pdf", []byte("GIF89a not a pdf at all"), 415, "unsupported_media_type", "not a PDF", "file"),
 		mp("truncated PDF", req, "a.pdf", truncatedFixture(t), 422, "invalid", "damaged", "file"),
 		mp("encrypted PDF", req, "a.pdf", encryptedFixture(t), 422, "invalid", "password", "file"),
+		mp("already signed PDF", req, "a.pdf", signedFixture(t), 422, "invalid", "already digitally signed", "file"),
 		mp("empty file", req, "a.pdf", []byte{}, 422, "invalid", "empty", "file"),
 		mp("just over the limit", req, "a.pdf", overLimit(limit+1), 413, "too_large", "too large", "file"),
 		mp("far over the limit", req, "a.pdf", overLimit(3*limit), 413, "too_large", "too large", ""),
@@ -384,6 +407,7 @@ func TestWebUploadRefusesBadInputAndStoresNothing(t *testing.T) {
 		{"not a PDF", uploadFields(), "notes.pdf", []byte("just some text, no PDF here"), 415, "not a PDF", false},
 		{"truncated PDF", uploadFields(), "cut.pdf", truncatedFixture(t), 422, "damaged", false},
 		{"encrypted PDF", uploadFields(), "locked.pdf", encryptedFixture(t), 422, "password", false},
+		{"already signed PDF", uploadFields(), "signed.pdf", signedFixture(t), 422, "already digitally signed", false},
 		{"empty file", uploadFields(), "empty.pdf", []byte{}, 422, "empty", false},
 		{"just over the limit", uploadFields(), "big.pdf", overLimit(limit + 1), 413, "too large", false},
 		{"far over the limit", uploadFields(), "huge.pdf", overLimit(3 * limit), 413, "too large", true},
