@@ -49,7 +49,7 @@ func OpenPool(driver, dsn string, p Pool) (*gorm.DB, error) {
 		if strings.Contains(dsn, "?") {
 			sep = "&"
 		}
-		dialector = sqlite.Open(dsn + sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate")
+		dialector = sqlite.Open(dsn + sep + "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate")
 	default:
 		return nil, fmt.Errorf("models: unknown database driver %q", driver)
 	}
