@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"signet/internal/qpdfcheck"
 	"signet/internal/testapp"
 	"signet/models"
 	"signet/notify/smtptest"
@@ -137,6 +138,7 @@ func TestWholeJobThroughTheAPI(t *testing.T) {
 	if err := pdf.Validate(data); err != nil {
 		t.Fatalf("signed PDF does not validate: %v", err)
 	}
+	qpdfcheck.Clean(t, "signed PDF", data)
 	if n, err := pdf.PageCount(data); err != nil || n != 11 {
 		t.Fatalf("signed PDF has %d pages (%v), want the original's 10 plus 1", n, err)
 	}

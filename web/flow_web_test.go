@@ -11,6 +11,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"signet/internal/qpdfcheck"
 	"signet/internal/testapp"
 	"signet/models"
 	"signet/notify/smtptest"
@@ -282,6 +283,7 @@ func TestWholeJobThroughTheWebPages(t *testing.T) {
 	if err := pdf.Validate(data); err != nil {
 		t.Fatalf("signed PDF does not validate: %v", err)
 	}
+	qpdfcheck.Clean(t, "signed PDF", data)
 	if n, err := pdf.PageCount(data); err != nil || n != 11 {
 		t.Fatalf("signed PDF has %d pages (%v), want 10 + the audit page", n, err)
 	}
