@@ -10,7 +10,7 @@ import (
 )
 
 func isPDFError(err error) bool {
-	for _, e := range []error{pdf.ErrEmpty, pdf.ErrNotPDF, pdf.ErrEncrypted, pdf.ErrSigned, pdf.ErrInvalid, pdf.ErrTooLarge, pdf.ErrBusy, errNoFile} {
+	for _, e := range []error{pdf.ErrEmpty, pdf.ErrNotPDF, pdf.ErrEncrypted, pdf.ErrSigned, pdf.ErrTooComplex, pdf.ErrInvalid, pdf.ErrTooLarge, pdf.ErrBusy, errNoFile} {
 		if errors.Is(err, e) {
 			return true
 		}
@@ -33,7 +33,7 @@ func uploadStatus(err error) int {
 
 // pdfMessage is the part of a PDF error a person should read.
 func pdfMessage(err error) string {
-	for _, e := range []error{pdf.ErrEmpty, pdf.ErrNotPDF, pdf.ErrEncrypted, pdf.ErrSigned, pdf.ErrInvalid, pdf.ErrTooLarge, pdf.ErrBusy, errNoFile} {
+	for _, e := range []error{pdf.ErrEmpty, pdf.ErrNotPDF, pdf.ErrEncrypted, pdf.ErrSigned, pdf.ErrTooComplex, pdf.ErrInvalid, pdf.ErrTooLarge, pdf.ErrBusy, errNoFile} {
 		if errors.Is(err, e) {
 			msg := e.Error()
 			if errors.Is(err, pdf.ErrTooLarge) {

@@ -117,6 +117,6 @@ func parseWithTimeout(parent context.Context, data []byte, lim Limits) (int, err
 		if err := parent.Err(); err != nil {
 			return 0, fmt.Errorf("pdf: inspect: %w", err)
 		}
-		return 0, fmt.Errorf("pdf: inspect: %w: parsing took longer than %s: %w", ErrInvalid, lim.Timeout, ctx.Err())
+		return 0, fmt.Errorf("pdf: inspect: %w: parsing took longer than %s: %w", ErrTooComplex, lim.Timeout, ctx.Err())
 	}
 }

@@ -38,5 +38,5 @@ func (e *Error) Unwrap() []error {
 	if e.Kind == ErrUnavailable {
 		return []error{e.Kind, pdf.ErrBusy}
 	}
-	return []error{e.Kind, pdf.ErrInvalid}
+	return []error{e.Kind, pdf.ErrTooComplex}
 }

@@ -55,7 +55,7 @@ type wireError struct {
 var sentinels = map[string]error{
 	"empty": pdf.ErrEmpty, "not_pdf": pdf.ErrNotPDF, "encrypted": pdf.ErrEncrypted,
 	"invalid": pdf.ErrInvalid, "too_large": pdf.ErrTooLarge, "not_sealed": pdf.ErrNotSealed,
-	"signed": pdf.ErrSigned,
+	"signed": pdf.ErrSigned, "too_complex": pdf.ErrTooComplex,
 }
 
 func toWire(err error) *wireError {
